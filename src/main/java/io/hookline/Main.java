@@ -1,0 +1,175 @@
+package io.hookline;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.hookline.bus.LocalCodec;
+import io.hookline.chunk.ChunkerVerticle;
+import io.hookline.config.ConfigLoader;
+import io.hookline.config.HooklineConfig;
+import io.hookline.delivery.SenderVerticle;
+import io.hookline.delivery.WebhookClient;
+import io.hookline.ingest.IngestVerticle;
+import io.hookline.security.EncryptionKeyLoader;
+import io.hookline.security.SecretBox;
+import io.hookline.security.TargetPolicy;
+import io.hookline.store.ChunkRepository;
+import io.hookline.store.Database;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts Hookline: config, schema, then the chunker, the sender and the HTTP API; drains on SIGTERM. */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  public static void main(String[] args) {
+    HooklineConfig config;
+    try {
+      config = ConfigLoader.load(args, System.getenv());
+      setLogLevel(config.logLevel());
+      requireKeysOffLoopback(config);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("hookline: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
+    Hookline app = new Hookline(vertx, config);
+    try {
+      app.start().await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("hookline could not start: {}", e.getMessage() == null ? e.toString() : e.getMessage(), e);
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("shutting down: draining deliveries (grace {} ms)", config.shutdownGraceMs());
+      try {
+        app.stop().await(config.shutdownGraceMs() * 2 + 5_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("shutdown did not finish cleanly: {}", e.toString());
+      }
+      LOG.info("stopped");
+      stopped.countDown();
+    }, "hookline-shutdown"));
+  }
+
+  /** Without API keys the API is open, so it may only listen where nobody else can reach it. */
+  static void requireKeysOffLoopback(HooklineConfig config) {
+    if (!config.apiKeys().isEmpty()) {
+      return;
+    }
+    String host = config.http().host();
+    boolean loopback;
+    try {
+      loopback = host.equals("localhost") || InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      loopback = false;
+    }
+    if (!loopback) {
+      throw new IllegalStateException("refusing to listen on " + host + " without API keys: set HOOKLINE_API_KEYS, "
+          + "or listen on a loopback address (HOOKLINE_HTTP_HOST=127.0.0.1)");
+    }
+  }
+
+  private static void setLogLevel(String level) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+    }
+  }
+
+  /** The running server: what {@link Main} starts, and what tests start in-process. */
+  public static final class Hookline {
+    private final Vertx vertx;
+    private final HooklineConfig config;
+    private Database db;
+    private WebhookClient client;
+    private int port;
+    private String ingestDeployment;
+    private String senderDeployment;
+    private String chunkerDeployment;
+
+    public Hookline(Vertx vertx, HooklineConfig config) {
+      this.vertx = vertx;
+      this.config = config;
+    }
+
+    public Future<Integer> start() {
+      SecretBox secrets;
+      try {
+        secrets = new SecretBox(EncryptionKeyLoader.load(config.encryptionKey(), config.dataDir()));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      LOG.info("starting hookline {} as {}: {}", config.instanceId(), config.instanceId(), config);
+      vertx.eventBus().registerCodec(new LocalCodec());
+      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      return Database.migrate(vertx, config.db().url()).compose(v -> {
+        db = Database.connect(vertx, config.db());
+        client = new WebhookClient(vertx, new TargetPolicy(config.allowPrivateTargets()),
+            config.delivery().responseExcerptBytes(), 1024);
+        ChunkRepository chunks = new ChunkRepository(db.pool(), secrets);
+        return vertx.deployVerticle(new ChunkerVerticle(db.ingestPool()))
+            .compose(id -> {
+              chunkerDeployment = id;
+              return vertx.deployVerticle(new SenderVerticle(config, chunks, client));
+            })
+            .compose(id -> {
+              senderDeployment = id;
+              // One instance per event loop, all on one port. Port 0 becomes -1: Vert.x's "random port shared
+              // by every server that asks for -1", so the instances agree on the port picked.
+              int listenPort = config.http().port() == 0 ? -1 : config.http().port();
+              java.util.List<IngestVerticle> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+              return vertx.deployVerticle(() -> {
+                IngestVerticle verticle = new IngestVerticle(config, db, secrets, listenPort);
+                created.add(verticle);
+                return verticle;
+              }, new DeploymentOptions().setInstances(instances)).map(deployment -> {
+                port = created.get(0).actualPort();
+                return deployment;
+              });
+            })
+            .map(id -> {
+              ingestDeployment = id;
+              LOG.info("hookline listening on http://{}:{}", config.http().host(), port);
+              return port;
+            });
+      });
+    }
+
+    public int port() {
+      return port;
+    }
+
+    /** Stops taking requests, drains the sender, then closes everything. */
+    public Future<Void> stop() {
+      Future<Void> undeployAll = Future.succeededFuture();
+      for (String id : vertx.deploymentIDs()) {
+        if (!id.equals(senderDeployment) && !id.equals(chunkerDeployment)) {
+          undeployAll = undeployAll.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+        }
+      }
+      return undeployAll
+          .compose(v -> senderDeployment == null ? Future.succeededFuture()
+              : vertx.undeploy(senderDeployment).recover(e -> Future.succeededFuture()))
+          .compose(v -> chunkerDeployment == null ? Future.succeededFuture()
+              : vertx.undeploy(chunkerDeployment).recover(e -> Future.succeededFuture()))
+          .compose(v -> client == null ? Future.succeededFuture() : client.close())
+          .compose(v -> db == null ? Future.succeededFuture() : db.close())
+          .compose(v -> vertx.close());
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.hookline.api;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every error the router sees leaves as problem+json; a database outage is a 503, never a hang or a bare 500. */
+public final class ErrorHandlers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorHandlers.class);
+
+  private ErrorHandlers() {}
+
+  public static void mount(Router router) {
+    router.route().failureHandler(ErrorHandlers::failure);
+    router.errorHandler(405, ctx -> Problem.of(405, "method not allowed on this resource").send(ctx));
+    router.errorHandler(404, ctx -> Problem.of(404, "no such resource").send(ctx));
+  }
+
+  private static void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof QueryParams.Invalid invalid) {
+      invalid.problem.send(ctx);
+      return;
+    }
+    if (failure == null) {
+      int status = ctx.statusCode();
+      String detail = status == 413 ? "the request body is too large" : "request refused";
+      Problem.of(status, detail).send(ctx);
+      return;
+    }
+    if (isDatabaseUnavailable(failure)) {
+      LOG.warn("database unavailable while serving {} {}: {}", ctx.request().method(), ctx.request().path(),
+          failure.toString());
+      ctx.response().putHeader("Retry-After", "5");
+      Problem.of(503, "the database is unavailable; try again").send(ctx);
+      return;
+    }
+    LOG.error("unexpected failure serving {} {}", ctx.request().method(), ctx.request().path(), failure);
+    Problem.of(500, "unexpected server error").send(ctx);
+  }
+
+  /** Anything from the database layer that is not our own SQL's fault: refused, reset, closed, timed out. */
+  public static boolean isDatabaseUnavailable(Throwable t) {
+    if (t instanceof PgException pg) {
+      String state = pg.getSqlState();
+      // 08: connection exceptions, 57P: operator intervention (shutdown), 53: insufficient resources
+      return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
+    }
+    return t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException
+        || t instanceof io.vertx.core.VertxException || t instanceof io.vertx.core.eventbus.ReplyException
+        || (t.getCause() != null && t.getCause() != t && isDatabaseUnavailable(t.getCause()));
+  }
+}

@@ -1,0 +1,77 @@
+package io.hookline.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * An RFC 9457 problem: {@code {"type","title","status","detail"}} plus {@code errors:[{field,message}]} for invalid
+ * input. Messages never carry a submitted value, only what is wrong with it.
+ */
+public record Problem(int status, String title, String detail, List<FieldError> errors) {
+
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  public record FieldError(String field, String message) {}
+
+  public static Problem invalid(List<FieldError> errors) {
+    String detail = errors.size() == 1
+        ? errors.get(0).field() + ": " + errors.get(0).message()
+        : errors.size() + " fields are invalid: " + String.join(", ", errors.stream().map(FieldError::field).toList());
+    return new Problem(400, "Invalid request", detail, errors);
+  }
+
+  public static Problem invalid(String field, String message) {
+    return invalid(List.of(new FieldError(field, message)));
+  }
+
+  public static Problem of(int status, String detail) {
+    return new Problem(status, title(status), detail, List.of());
+  }
+
+  public static Problem of(int status, String field, String message) {
+    return new Problem(status, title(status), field + ": " + message, List.of(new FieldError(field, message)));
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("type", "about:blank")
+        .put("title", title)
+        .put("status", status)
+        .put("detail", detail);
+    if (!errors.isEmpty()) {
+      JsonArray list = new JsonArray();
+      errors.forEach(e -> list.add(new JsonObject().put("field", e.field()).put("message", e.message())));
+      json.put("errors", list);
+    }
+    return json;
+  }
+
+  public Future<Void> send(RoutingContext ctx) {
+    return send(ctx.response());
+  }
+
+  public Future<Void> send(HttpServerResponse response) {
+    if (response.ended() || response.headWritten()) {
+      return Future.succeededFuture();
+    }
+    return response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(toJson().toBuffer());
+  }
+
+  static String title(int status) {
+    return switch (status) {
+      case 400 -> "Invalid request";
+      case 401 -> "Unauthorized";
+      case 404 -> "Not found";
+      case 405 -> "Method not allowed";
+      case 409 -> "Conflict";
+      case 413 -> "Payload too large";
+      case 415 -> "Unsupported media type";
+      case 503 -> "Service unavailable";
+      default -> status >= 500 ? "Server error" : "Request refused";
+    };
+  }
+}

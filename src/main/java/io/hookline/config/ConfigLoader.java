@@ -1,0 +1,144 @@
+package io.hookline.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads {@code conf/hookline.json} (or {@code --conf FILE}) and lets the HOOKLINE_* environment variables of
+ * CONTRACT.md section 1 win over it. Missing keys fall back to the defaults below, so a partial file is fine.
+ */
+public final class ConfigLoader {
+
+  public static final Path DEFAULT_FILE = Path.of("conf", "hookline.json");
+
+  private ConfigLoader() {}
+
+  public static HooklineConfig load(String[] args, Map<String, String> env) {
+    Path file = DEFAULT_FILE;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--conf") && i + 1 < args.length) {
+        file = Path.of(args[++i]);
+      } else if (args[i].startsWith("--conf=")) {
+        file = Path.of(args[i].substring("--conf=".length()));
+      } else {
+        throw new IllegalArgumentException("unknown argument: " + args[i] + " (usage: hookline [--conf FILE])");
+      }
+    }
+    JsonObject json = new JsonObject();
+    if (Files.exists(file)) {
+      try {
+        json = new JsonObject(Files.readString(file));
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+      }
+    } else if (file != DEFAULT_FILE) {
+      throw new IllegalArgumentException("config file not found: " + file);
+    }
+    return fromJson(json, env);
+  }
+
+  public static HooklineConfig fromJson(JsonObject json, Map<String, String> env) {
+    JsonObject http = json.getJsonObject("http", new JsonObject());
+    JsonObject db = json.getJsonObject("db", new JsonObject());
+    JsonObject ingest = json.getJsonObject("ingest", new JsonObject());
+    JsonObject delivery = json.getJsonObject("delivery", new JsonObject());
+    JsonObject shutdown = json.getJsonObject("shutdown", new JsonObject());
+
+    String host = env.getOrDefault("HOOKLINE_HTTP_HOST", http.getString("host", "127.0.0.1"));
+    int port = intEnv(env, "HOOKLINE_HTTP_PORT", http.getInteger("port", 8080));
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("HOOKLINE_HTTP_PORT must be 0..65535, got " + port);
+    }
+    String dbUrl = env.getOrDefault("HOOKLINE_DB_URL",
+        db.getString("url", "postgresql://hookline:hookline@127.0.0.1:5432/hookline"));
+
+    List<String> apiKeys;
+    if (env.containsKey("HOOKLINE_API_KEYS")) {
+      apiKeys = Arrays.stream(env.get("HOOKLINE_API_KEYS").split(",")).map(String::trim)
+          .filter(s -> !s.isEmpty()).toList();
+    } else {
+      apiKeys = json.getJsonArray("apiKeys", new JsonArray()).stream().map(String::valueOf)
+          .filter(s -> !s.isBlank()).toList();
+    }
+    boolean allowPrivate = env.containsKey("HOOKLINE_ALLOW_PRIVATE_TARGETS")
+        ? Boolean.parseBoolean(env.get("HOOKLINE_ALLOW_PRIVATE_TARGETS").trim())
+        : json.getBoolean("allowPrivateTargets", false);
+    String instanceId = env.getOrDefault("HOOKLINE_INSTANCE_ID", json.getString("instanceId"));
+    if (instanceId == null || instanceId.isBlank()) {
+      instanceId = defaultInstanceId();
+    }
+    String logLevel = env.getOrDefault("HOOKLINE_LOG_LEVEL", json.getString("logLevel", "INFO"));
+    String encryptionKey = env.getOrDefault("HOOKLINE_ENCRYPTION_KEY", json.getString("encryptionKey"));
+    Path dataDir = Path.of(env.getOrDefault("HOOKLINE_DATA_DIR", json.getString("dataDir", "./data")));
+
+    return new HooklineConfig(
+        new HooklineConfig.Http(host, port),
+        new HooklineConfig.Db(dbUrl, positive(db, "poolSize", 8), positive(db, "ingestPoolSize", 4)),
+        apiKeys,
+        allowPrivate,
+        instanceId,
+        logLevel,
+        encryptionKey,
+        dataDir,
+        new HooklineConfig.Ingest(
+            positiveLong(ingest, "maxBodyBytes", 1L << 30),
+            positiveLong(ingest, "maxRecords", 10_000_000L),
+            positive(ingest, "maxRecordBytes", 1 << 20),
+            positive(ingest, "maxDepth", 64)),
+        new HooklineConfig.Delivery(
+            positive(delivery, "maxChunkBytes", 10 << 20),
+            positive(delivery, "defaultMaxConcurrency", 16),
+            positive(delivery, "leaseSeconds", 30),
+            positiveLong(delivery, "pollIntervalMs", 1000),
+            positiveLong(delivery, "maxRetryAfterMs", 3_600_000L),
+            positive(delivery, "statusBatchSize", 512),
+            positive(delivery, "statusQueueLimit", 8192),
+            positive(delivery, "responseExcerptBytes", 2048)),
+        positiveLong(shutdown, "graceMs", 10_000));
+  }
+
+  private static int intEnv(Map<String, String> env, String name, int fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
+    }
+  }
+
+  private static int positive(JsonObject o, String key, int fallback) {
+    return (int) positiveLong(o, key, fallback);
+  }
+
+  private static long positiveLong(JsonObject o, String key, long fallback) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (!(v instanceof Number n) || n.longValue() <= 0) {
+      throw new IllegalArgumentException("config key '" + key + "' must be a positive number, got " + v);
+    }
+    return n.longValue();
+  }
+
+  private static String defaultInstanceId() {
+    String hostName;
+    try {
+      hostName = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      hostName = "localhost";
+    }
+    return hostName + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+}

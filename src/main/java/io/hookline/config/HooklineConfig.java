@@ -1,0 +1,48 @@
+package io.hookline.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Everything the server reads at start; built by {@link ConfigLoader} from the JSON file and the environment. */
+public record HooklineConfig(
+    Http http,
+    Db db,
+    List<String> apiKeys,
+    boolean allowPrivateTargets,
+    String instanceId,
+    String logLevel,
+    String encryptionKey,
+    Path dataDir,
+    Ingest ingest,
+    Delivery delivery,
+    long shutdownGraceMs) {
+
+  public record Http(String host, int port) {}
+
+  public record Db(String url, int poolSize, int ingestPoolSize) {}
+
+  public record Ingest(long maxBodyBytes, long maxRecords, int maxRecordBytes, int maxDepth) {}
+
+  public record Delivery(
+      int maxChunkBytes,
+      int defaultMaxConcurrency,
+      int leaseSeconds,
+      long pollIntervalMs,
+      long maxRetryAfterMs,
+      int statusBatchSize,
+      int statusQueueLimit,
+      int responseExcerptBytes) {}
+
+  @Override
+  public String toString() {
+    // Never print keys: this record is logged at start.
+    return "HooklineConfig[http=" + http + ", db=" + redactUrl(db.url()) + ", apiKeys=" + apiKeys.size()
+        + ", allowPrivateTargets=" + allowPrivateTargets + ", instanceId=" + instanceId
+        + ", logLevel=" + logLevel + ", dataDir=" + dataDir + ", ingest=" + ingest + ", delivery=" + delivery
+        + ", shutdownGraceMs=" + shutdownGraceMs + "]";
+  }
+
+  static String redactUrl(String url) {
+    return url.replaceAll("://([^:/@]+):[^@]*@", "://$1:***@");
+  }
+}

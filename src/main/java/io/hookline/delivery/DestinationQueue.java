@@ -1,0 +1,27 @@
+package io.hookline.delivery;
+
+import io.hookline.store.Destination;
+import java.util.TreeMap;
+
+/** The sender's state for one destination: what is in flight, whether a claim is running, and retry wake-ups. */
+final class DestinationQueue {
+
+  final String template;
+  int inFlight;
+  boolean claiming;
+  /** The last claim filled every free slot, so more chunks are probably due. */
+  boolean moreDue;
+  /** The destination as the last claim saw it (for its concurrency cap); null before the first claim. */
+  Destination destination;
+  /** Wake-up time (epoch ms) → timer id, one per distinct retry time. */
+  final TreeMap<Long, Long> wakeTimers = new TreeMap<>();
+
+  DestinationQueue(String template) {
+    this.template = template;
+  }
+
+  int cap(int defaultMaxConcurrency) {
+    return destination == null || destination.maxConcurrency() == null
+        ? defaultMaxConcurrency : destination.maxConcurrency();
+  }
+}

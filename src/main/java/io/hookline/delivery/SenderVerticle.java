@@ -1,0 +1,205 @@
+package io.hookline.delivery;
+
+import io.hookline.bus.Addresses;
+import io.hookline.config.HooklineConfig;
+import io.hookline.store.ChunkRepository;
+import io.hookline.store.ClaimedChunk;
+import io.hookline.store.Destination;
+import io.hookline.store.Outcome;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers chunks. Postgres is the queue: for each destination with due work, the sender claims as many chunks as
+ * the destination has free request slots (a leased batch, one statement), sends them, and claims again as slots
+ * free up. Outcomes go to the {@link StatusWriter}; a retry is a timer set for the chunk's persisted
+ * {@code next_attempt_at}, so after a restart the poll finds it on time anyway.
+ *
+ * <p>Work is found three ways: a message from the chunker or the API the moment there is new work, the retry
+ * timers, and a poll every {@code delivery.pollIntervalMs} (work of other instances, expired leases, restarts).
+ */
+public final class SenderVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SenderVerticle.class);
+
+  private final HooklineConfig config;
+  private final ChunkRepository chunks;
+  private final WebhookClient client;
+  private final Map<String, DestinationQueue> queues = new HashMap<>();
+  /** Lease tokens of chunks this instance holds and has not yet recorded an outcome for. */
+  private final Set<Long> leased = new HashSet<>();
+  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
+  private RetryPolicy retryPolicy;
+  private StatusWriter statusWriter;
+  private DeliveryMetrics metrics;
+  private MessageConsumer<String> workConsumer;
+  private long pollTimer;
+  private long gaugeTimer;
+  private boolean polling;
+  private boolean stopping;
+
+  public SenderVerticle(HooklineConfig config, ChunkRepository chunks, WebhookClient client) {
+    this.config = config;
+    this.chunks = chunks;
+    this.client = client;
+  }
+
+  @Override
+  public Future<?> start() {
+    HooklineConfig.Delivery d = config.delivery();
+    retryPolicy = new RetryPolicy(d.maxRetryAfterMs());
+    statusWriter = new StatusWriter(vertx, chunks, d.statusBatchSize(), d.statusQueueLimit(), this::wakeAllWithWork);
+    metrics = new DeliveryMetrics();
+    workConsumer = vertx.eventBus().localConsumer(Addresses.WORK, msg -> wake(msg.body()));
+    pollTimer = vertx.setPeriodic(0, d.pollIntervalMs(), id -> poll());
+    gaugeTimer = vertx.setPeriodic(1_000, 10_000, id -> refreshGauges());
+    return workConsumer.completion();
+  }
+
+  private void poll() {
+    if (polling || stopping) {
+      return;
+    }
+    polling = true;
+    chunks.dueTemplates().onComplete(ar -> {
+      polling = false;
+      if (ar.succeeded()) {
+        ar.result().forEach(this::wake);
+      } else {
+        LOG.warn("looking for due chunks failed: {}", ar.cause().toString());
+      }
+    });
+  }
+
+  private void refreshGauges() {
+    chunks.counts().onSuccess(counts -> counts.forEach((k, n) -> {
+      if (k.equals("CHUNKS_PENDING")) {
+        metrics.chunksPending(n);
+      } else {
+        metrics.imports(k, n);
+      }
+    }));
+  }
+
+  private void wake(String template) {
+    claim(queues.computeIfAbsent(template, DestinationQueue::new));
+  }
+
+  private void wakeAllWithWork() {
+    queues.values().stream().filter(q -> q.moreDue).toList().forEach(this::claim);
+  }
+
+  private void claim(DestinationQueue q) {
+    if (stopping || q.claiming || !statusWriter.hasRoom()) {
+      return; // a running claim, a completion or the writer's onRoom calls again
+    }
+    int free = q.cap(config.delivery().defaultMaxConcurrency()) - q.inFlight;
+    if (free <= 0) {
+      return;
+    }
+    q.claiming = true;
+    chunks.claim(q.template, config.instanceId(), free, config.delivery().leaseSeconds()).onComplete(ar -> {
+      q.claiming = false;
+      if (ar.failed()) {
+        LOG.warn("claiming chunks for {} failed: {}", q.template, ar.cause().toString());
+        return; // the poll tries again
+      }
+      List<ClaimedChunk> claimed = ar.result().chunks();
+      q.moreDue = claimed.size() == free;
+      if (ar.result().destination() != null) {
+        q.destination = ar.result().destination();
+      }
+      if (stopping) {
+        chunks.release(config.instanceId(), claimed.stream().map(ClaimedChunk::leaseToken).toList());
+        return;
+      }
+      for (ClaimedChunk c : claimed) {
+        attempt(q, ar.result().destination(), c);
+      }
+    });
+  }
+
+  private void attempt(DestinationQueue q, Destination d, ClaimedChunk c) {
+    q.inFlight++;
+    leased.add(c.leaseToken());
+    client.send(d, c).onComplete(ar -> {
+      AttemptResult r = ar.result();
+      q.inFlight--;
+      metrics.attempt(q.template, r);
+      Outcome outcome = retryPolicy.decide(d, c, r, q.template);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{} page {} attempt {}: {} → {}", c.uploadId(), c.page(), c.attempts() + 1,
+            r.statusCode() != null ? r.statusCode() : r.error(), outcome.status());
+      }
+      statusWriter.submit(outcome).onComplete(w -> {
+        leased.remove(c.leaseToken());
+        if (outcome.nextAttemptAt() != null) {
+          scheduleWake(q, outcome.nextAttemptAt().toEpochMilli());
+        }
+        if (stopping && leased.isEmpty()) {
+          idleWaiters.forEach(Promise::tryComplete);
+        }
+      });
+      if (q.moreDue) {
+        claim(q);
+      }
+    });
+  }
+
+  private void scheduleWake(DestinationQueue q, long atMs) {
+    if (stopping || q.wakeTimers.containsKey(atMs)) {
+      return;
+    }
+    long delay = Math.max(1, atMs - System.currentTimeMillis());
+    long id = vertx.setTimer(delay, t -> {
+      q.wakeTimers.remove(atMs);
+      claim(q);
+    });
+    q.wakeTimers.put(atMs, id);
+  }
+
+  /**
+   * Drain: no new claims; requests in flight get the grace period to finish and their outcomes are written;
+   * whatever is still leased after that is released so another instance (or the next start) sends it at once.
+   */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(gaugeTimer);
+    queues.values().forEach(q -> q.wakeTimers.values().forEach(vertx::cancelTimer));
+    Promise<Void> idle = Promise.promise();
+    if (leased.isEmpty()) {
+      idle.complete();
+    } else {
+      idleWaiters.add(idle);
+    }
+    long grace = config.shutdownGraceMs();
+    return workConsumer.unregister()
+        .compose(v -> idle.future().timeout(grace, java.util.concurrent.TimeUnit.MILLISECONDS)
+            .recover(err -> Future.succeededFuture()))
+        .compose(v -> statusWriter.drain(grace).recover(err -> {
+          LOG.warn("{} outcomes were not written before shutdown; their chunks will be sent again",
+              statusWriter.queued());
+          return Future.succeededFuture();
+        }))
+        .compose(v -> {
+          if (leased.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          LOG.info("releasing {} leases still held at shutdown", leased.size());
+          return chunks.release(config.instanceId(), List.copyOf(leased)).<Void>mapEmpty()
+              .recover(err -> Future.succeededFuture());
+        });
+  }
+}

@@ -1,0 +1,263 @@
+package io.hookline.delivery;
+
+import io.hookline.security.TargetPolicy;
+import io.hookline.security.WebhookSigner;
+import io.hookline.store.ClaimedChunk;
+import io.hookline.store.Destination;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/**
+ * Sends one webhook request. One HTTP client for the process: redirects never followed, keep-alive, no pipelining,
+ * pool and wait queue bounded. The timeout is a hard deadline over the whole exchange (connect, send, response and
+ * body), enforced with a timer that resets the request. At most 2 KiB of a response body is kept.
+ *
+ * <p>The core HttpClient is used rather than WebClient because a whole-request deadline that frees the connection
+ * and a capped body are both simpler to get right on it.
+ */
+public final class WebhookClient {
+
+  static final String USER_AGENT = "Hookline/" + version();
+  /** A response body past this is not worth reading to keep the connection: the connection is reset instead. */
+  private static final int DRAIN_LIMIT = 64 * 1024;
+  private static final long DNS_CACHE_MS = 30_000;
+
+  private final Vertx vertx;
+  private final HttpClientAgent client;
+  private final TargetPolicy targets;
+  private final int excerptBytes;
+  private final Map<String, Resolved> dnsCache = new HashMap<>();
+
+  private record Resolved(InetAddress address, String blockedReason, long expiresAt) {}
+
+  public WebhookClient(Vertx vertx, TargetPolicy targets, int excerptBytes, int maxConnectionsPerHost) {
+    this.vertx = vertx;
+    this.targets = targets;
+    this.excerptBytes = excerptBytes;
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setPipelining(false)
+            .setMaxRedirects(0)
+            .setConnectTimeout(10_000)
+            .setIdleTimeout(60)
+            .setDecompressionSupported(false)
+            .setName("hookline-webhooks"),
+        new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(16_384));
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  /** Never fails: every failure is an {@link AttemptResult} with the reason. Runs on the caller's event loop. */
+  Future<AttemptResult> send(Destination d, ClaimedChunk c) {
+    Instant startedAt = Instant.now();
+    long t0 = System.nanoTime();
+    URI uri = URI.create(d.callbackUrl());
+    Promise<AttemptResult> result = Promise.promise();
+    HttpClientRequest[] request = new HttpClientRequest[1];
+    long deadline = vertx.setTimer(d.timeoutMs(), id -> {
+      if (result.tryComplete(failure(startedAt, t0, "timeout after " + d.timeoutMs() + " ms"))
+          && request[0] != null) {
+        request[0].reset();
+      }
+    });
+    resolve(uri.getHost())
+        .compose(address -> {
+          RequestOptions options = new RequestOptions()
+              .setMethod(HttpMethod.POST)
+              .setAbsoluteURI(d.callbackUrl())
+              .setFollowRedirects(false)
+              .setHeaders(headers(d, c));
+          if (address != null) {
+            int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+            // Connect to the address that was checked; Host and SNI keep the name.
+            options.setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()));
+          }
+          return client.request(options);
+        })
+        .compose(req -> {
+          request[0] = req;
+          if (result.future().isComplete()) {
+            req.reset();
+            return Future.failedFuture("timeout");
+          }
+          Buffer body = WebhookPayload.body(c);
+          req.putHeader("webhook-timestamp", Long.toString(startedAt.getEpochSecond()));
+          String signature = signature(d, c.webhookId(), startedAt.getEpochSecond(), body);
+          if (signature != null) {
+            req.putHeader("webhook-signature", signature);
+          }
+          return req.send(body);
+        })
+        .compose(response -> readExcerpt(response, request[0]).map(excerpt -> new AttemptResult(startedAt,
+            elapsedMs(t0), response.statusCode(), response.statusCode() / 100 == 2 ? null : describeStatus(response),
+            excerpt, RetryAfter.parse(response.getHeader("Retry-After"), Instant.now()))))
+        .onComplete(ar -> {
+          vertx.cancelTimer(deadline);
+          if (ar.succeeded()) {
+            result.tryComplete(ar.result());
+          } else {
+            result.tryComplete(failure(startedAt, t0, describe(ar.cause())));
+          }
+        });
+    return result.future();
+  }
+
+  private MultiMap headers(Destination d, ClaimedChunk c) {
+    MultiMap h = MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "application/json")
+        .add("User-Agent", USER_AGENT)
+        .add("webhook-id", c.webhookId());
+    if (d.authHeaderName() != null && c.authValue() != null) {
+      h.add(d.authHeaderName(), c.authValue());
+    }
+    return h;
+  }
+
+  /** Standard Webhooks: during a rotation both the new and the previous secret sign, space-separated. */
+  static String signature(Destination d, String webhookId, long timestamp, Buffer body) {
+    if (d.signingSecret() == null) {
+      return null;
+    }
+    String current = WebhookSigner.sign(d.signingSecret(), webhookId, timestamp, body);
+    if (d.previousSigningSecret() != null && d.previousSecretUntil() != null
+        && d.previousSecretUntil().isAfter(Instant.now())) {
+      return current + " " + WebhookSigner.sign(d.previousSigningSecret(), webhookId, timestamp, body);
+    }
+    return current;
+  }
+
+  /** Reads the response, keeping the first bytes; a body too large to be worth draining resets the connection. */
+  private Future<String> readExcerpt(HttpClientResponse response, HttpClientRequest request) {
+    Promise<String> done = Promise.promise();
+    Buffer kept = Buffer.buffer(Math.min(excerptBytes, 256));
+    long[] seen = {0};
+    response.handler(chunk -> {
+      seen[0] += chunk.length();
+      if (kept.length() < excerptBytes) {
+        kept.appendBuffer(chunk, 0, Math.min(chunk.length(), excerptBytes - kept.length()));
+      }
+      if (seen[0] > DRAIN_LIMIT && !done.future().isComplete()) {
+        done.tryComplete(excerpt(kept));
+        response.handler(null);
+        request.reset();
+      }
+    });
+    response.exceptionHandler(err -> done.tryComplete(excerpt(kept)));
+    response.endHandler(v -> done.tryComplete(excerpt(kept)));
+    return done.future();
+  }
+
+  private static String excerpt(Buffer kept) {
+    if (kept.length() == 0) {
+      return null;
+    }
+    // Cut at the byte limit: a broken last character decodes as U+FFFD rather than failing.
+    return new String(kept.getBytes(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Resolves and checks a host name when private targets are not allowed; null means "let the client resolve".
+   * The answer is cached for a short while; the request then connects to exactly the address that was checked.
+   */
+  private Future<InetAddress> resolve(String host) {
+    if (targets.allowPrivate()) {
+      return Future.succeededFuture(null);
+    }
+    long now = System.currentTimeMillis();
+    Resolved cached = dnsCache.get(host);
+    if (cached != null && cached.expiresAt() > now) {
+      return cached.blockedReason() != null ? Future.failedFuture(new BlockedTargetException(cached.blockedReason()))
+          : Future.succeededFuture(cached.address());
+    }
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    return vertx.<InetAddress[]>executeBlocking(() -> InetAddress.getAllByName(bare), false).map(addresses -> {
+      for (InetAddress a : addresses) {
+        if (!targets.permits(a)) {
+          String reason = "blocked target: " + host + " resolves to a private or reserved address";
+          dnsCache.put(host, new Resolved(null, reason, now + DNS_CACHE_MS));
+          throw new BlockedTargetException(reason);
+        }
+      }
+      dnsCache.put(host, new Resolved(addresses[0], null, now + DNS_CACHE_MS));
+      return addresses[0];
+    });
+  }
+
+  static final class BlockedTargetException extends RuntimeException {
+    BlockedTargetException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static AttemptResult failure(Instant startedAt, long t0, String error) {
+    return new AttemptResult(startedAt, elapsedMs(t0), null, error, null, null);
+  }
+
+  private static int elapsedMs(long t0) {
+    return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private static String describeStatus(HttpClientResponse response) {
+    int code = response.statusCode();
+    if (code >= 300 && code < 400) {
+      String location = response.getHeader("Location");
+      return "HTTP " + code + " redirect (not followed)" + (location == null ? "" : " to " + truncate(location, 200));
+    }
+    return "HTTP " + code;
+  }
+
+  static String describe(Throwable t) {
+    if (t instanceof BlockedTargetException) {
+      return t.getMessage();
+    }
+    if (t instanceof ConnectException) {
+      return "connection refused: " + truncate(String.valueOf(t.getMessage()), 200);
+    }
+    if (t instanceof UnknownHostException) {
+      return "DNS lookup failed: " + truncate(String.valueOf(t.getMessage()), 200);
+    }
+    if (t instanceof SSLException || (t.getCause() instanceof SSLException)) {
+      return "TLS error: " + truncate(String.valueOf(t.getMessage()), 200);
+    }
+    String message = String.valueOf(t.getMessage());
+    if (message.contains("Connection reset")) {
+      return "connection reset";
+    }
+    if (t.getClass().getSimpleName().equals("HttpClosedException") || message.contains("Connection was closed")) {
+      return "connection closed before the response was complete";
+    }
+    return truncate(t.getClass().getSimpleName() + ": " + message, 300);
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "…";
+  }
+
+  private static String version() {
+    String v = WebhookClient.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

@@ -1,0 +1,322 @@
+package io.hookline.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * Streams an import body ({@code {"template", "records", "extra", "authHeaderValue", "uploadId"}}) through Jackson's
+ * non-blocking parser: bytes are fed as they arrive and every record is handed on, re-serialised compactly, the
+ * moment it closes. Nothing but the current record is held. The listener may {@link #suspend()} parsing (to wait for
+ * a database answer or for backpressure) and {@link #resume()} it later; bytes already fed wait in the parser.
+ *
+ * <p>Numbers are copied as their source text, so no precision is lost on the way to the callback URL.
+ */
+public final class ImportBodyParser {
+
+  /** Receives the parts of the body in the order they appear. */
+  public interface Listener {
+    void template(String code);
+
+    void uploadId(String uploadId);
+
+    void authHeaderValue(String value);
+
+    /** The compact JSON of {@code extra}, when present and not null. */
+    void extra(byte[] json);
+
+    /** One record, compact JSON; {@code bytes} is reused after the call returns. */
+    void record(byte[] bytes, int length, long index);
+
+    /** The body is complete and well-formed. */
+    void end();
+  }
+
+  private enum State { ROOT_START, ROOT, FIELD_VALUE, RECORDS, RECORD, EXTRA, DONE }
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).build())
+      .build();
+
+  private final JsonParser parser;
+  private final ByteArrayFeeder feeder;
+  private final Output out = new Output();
+  private final JsonGenerator gen;
+  private final Listener listener;
+  private final int maxDepth;
+  private final int maxValueBytes;
+
+  private State state = State.ROOT_START;
+  private String field;
+  private int depth;
+  private long recordIndex;
+  private boolean suspended;
+  private boolean running;
+  private boolean seenRecords;
+
+  public ImportBodyParser(Listener listener, int maxDepth, int maxValueBytes) {
+    this.listener = listener;
+    this.maxDepth = maxDepth;
+    this.maxValueBytes = maxValueBytes;
+    try {
+      this.parser = FACTORY.createNonBlockingByteArrayParser();
+      this.gen = FACTORY.createGenerator(out);
+      this.gen.setRootValueSeparator(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+  }
+
+  /** True when the parser has consumed what it was fed and can take more bytes. */
+  public boolean needsInput() {
+    return feeder.needMoreInput();
+  }
+
+  public void feed(byte[] bytes) {
+    try {
+      feeder.feedInput(bytes, 0, bytes.length);
+    } catch (IOException e) {
+      throw malformed(e);
+    }
+    run();
+  }
+
+  public void endOfInput() {
+    feeder.endOfInput();
+    run();
+  }
+
+  public void suspend() {
+    suspended = true;
+  }
+
+  public void resume() {
+    suspended = false;
+    run();
+  }
+
+  public boolean suspended() {
+    return suspended;
+  }
+
+  public boolean done() {
+    return state == State.DONE;
+  }
+
+  /** Parses what it has until it needs more bytes, is suspended, or the body ends. */
+  private void run() {
+    if (running) {
+      return; // resume() from inside a listener call: the running loop goes on by itself
+    }
+    running = true;
+    try {
+      while (!suspended) {
+        JsonToken token = parser.nextToken();
+        if (token == JsonToken.NOT_AVAILABLE) {
+          return;
+        }
+        if (token == null) {
+          if (state != State.DONE) {
+            throw new BadImportException(400, "body", "the JSON body ends before it is complete");
+          }
+          listener.end();
+          return;
+        }
+        step(token);
+      }
+    } catch (JsonProcessingException e) {
+      throw malformed(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      running = false;
+    }
+  }
+
+  private void step(JsonToken token) throws IOException {
+    switch (state) {
+      case ROOT_START -> {
+        if (token != JsonToken.START_OBJECT) {
+          throw new BadImportException(400, "body", "the body must be a JSON object");
+        }
+        state = State.ROOT;
+      }
+      case ROOT -> {
+        if (token == JsonToken.END_OBJECT) {
+          state = State.DONE;
+        } else {
+          field = parser.currentName();
+          state = State.FIELD_VALUE;
+        }
+      }
+      case FIELD_VALUE -> fieldValue(token);
+      case RECORDS -> {
+        if (token == JsonToken.END_ARRAY) {
+          state = State.ROOT;
+        } else if (token != JsonToken.START_OBJECT) {
+          throw new BadImportException(400, recordField(), "each record must be a JSON object");
+        } else {
+          out.reset();
+          depth = 1;
+          gen.writeStartObject();
+          state = State.RECORD;
+        }
+      }
+      case RECORD -> {
+        copy(token, recordField());
+        if (depth == 0) {
+          gen.flush();
+          listener.record(out.bytes(), out.size(), recordIndex++);
+          state = State.RECORDS;
+        }
+      }
+      case EXTRA -> {
+        copy(token, "extra");
+        if (depth == 0) {
+          gen.flush();
+          listener.extra(Arrays.copyOf(out.bytes(), out.size()));
+          state = State.ROOT;
+        }
+      }
+      case DONE -> throw new BadImportException(400, "body", "unexpected data after the JSON object");
+    }
+  }
+
+  private void fieldValue(JsonToken token) throws IOException {
+    state = State.ROOT;
+    switch (field) {
+      case "template" -> listener.template(string(token, true));
+      case "uploadId" -> {
+        String v = string(token, false);
+        if (v != null) {
+          listener.uploadId(v);
+        }
+      }
+      case "authHeaderValue" -> {
+        String v = string(token, false);
+        if (v != null) {
+          listener.authHeaderValue(v);
+        }
+      }
+      case "records" -> {
+        if (token != JsonToken.START_ARRAY) {
+          throw new BadImportException(400, "records", "must be a JSON array of objects");
+        }
+        seenRecords = true;
+        state = State.RECORDS;
+      }
+      case "extra" -> {
+        if (token == JsonToken.VALUE_NULL) {
+          return;
+        }
+        out.reset();
+        depth = 0;
+        copy(token, "extra");
+        if (depth == 0) {
+          gen.flush();
+          listener.extra(Arrays.copyOf(out.bytes(), out.size()));
+        } else {
+          state = State.EXTRA;
+        }
+      }
+      default -> throw new BadImportException(400, field,
+          "unknown field; an import has template, records, extra, authHeaderValue and uploadId");
+    }
+  }
+
+  public boolean seenRecords() {
+    return seenRecords;
+  }
+
+  private String string(JsonToken token, boolean required) throws IOException {
+    if (token == JsonToken.VALUE_STRING) {
+      return parser.getText();
+    }
+    if (token == JsonToken.VALUE_NULL && !required) {
+      return null;
+    }
+    throw new BadImportException(400, field, "must be a string");
+  }
+
+  private String recordField() {
+    return "records[" + recordIndex + "]";
+  }
+
+  /** Writes one token to the generator, keeping depth, and enforces the depth and size limits. */
+  private void copy(JsonToken token, String where) throws IOException {
+    switch (token) {
+      case START_OBJECT -> {
+        depth++;
+        gen.writeStartObject();
+      }
+      case START_ARRAY -> {
+        depth++;
+        gen.writeStartArray();
+      }
+      case END_OBJECT -> {
+        depth--;
+        gen.writeEndObject();
+      }
+      case END_ARRAY -> {
+        depth--;
+        gen.writeEndArray();
+      }
+      case FIELD_NAME -> gen.writeFieldName(parser.currentName());
+      case VALUE_STRING -> gen.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> gen.writeNumber(parser.getText());
+      case VALUE_TRUE -> gen.writeBoolean(true);
+      case VALUE_FALSE -> gen.writeBoolean(false);
+      case VALUE_NULL -> gen.writeNull();
+      default -> throw new BadImportException(400, where, "unexpected JSON token " + token);
+    }
+    if (depth > maxDepth) {
+      throw new BadImportException(400, where, "nested deeper than " + maxDepth + " levels");
+    }
+    if (out.size() + gen.getOutputBuffered() > maxValueBytes) {
+      throw new BadImportException(400, where, "larger than " + maxValueBytes + " bytes");
+    }
+  }
+
+  /** Jackson's message without any echo of the input (it may hold a secret): what is wrong and where. */
+  private BadImportException malformed(IOException e) {
+    String where = state == State.RECORD || state == State.RECORDS ? recordField()
+        : state == State.EXTRA ? "extra" : state == State.FIELD_VALUE ? field : "body";
+    String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+    if (message == null) {
+      message = "malformed JSON";
+    }
+    if (!message.startsWith("Duplicate field")) {
+      int quote = message.indexOf('\'');
+      message = quote > 0 ? message.substring(0, quote).trim() : message;
+    }
+    int newline = message.indexOf('\n');
+    if (newline > 0) {
+      message = message.substring(0, newline);
+    }
+    long offset = parser.currentLocation().getByteOffset();
+    return new BadImportException(400, where == null ? "body" : where,
+        "invalid JSON near byte " + offset + ": " + message);
+  }
+
+  /** A ByteArrayOutputStream whose array can be read without a copy. */
+  private static final class Output extends ByteArrayOutputStream {
+    Output() {
+      super(4096);
+    }
+
+    byte[] bytes() {
+      return buf;
+    }
+  }
+}

@@ -1,0 +1,468 @@
+package io.hookline.ingest;
+
+import io.hookline.api.DestinationValidator;
+import io.hookline.api.Problem;
+import io.hookline.bus.Addresses;
+import io.hookline.bus.LocalCodec;
+import io.hookline.chunk.ChunkerCommand;
+import io.hookline.chunk.ImportDraft;
+import io.hookline.chunk.PageBuilder;
+import io.hookline.store.Destination;
+import io.hookline.store.ImportRepository;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code POST /v1/imports}: reads the body as it arrives, cuts records into pages as soon as the template's
+ * chunk size is known, and hands pages to the chunker a batch at a time. While a batch is being written the next
+ * one fills; when it is full, the request is paused, so memory stays bounded whatever the size of the upload.
+ * The answer (202, 200 for an identical re-post, or a problem) goes out only after the chunker's commit.
+ */
+final class ImportUpload implements ImportBodyParser.Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ImportUpload.class);
+  private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Bytes of finished pages that may wait while the previous batch is written, before the request is paused. */
+  private static final int MAX_READY_BYTES = 4 << 20;
+  /** Records that arrive before "template" wait in memory up to this much; put "template" first to stream. */
+  private static final int MAX_SPOOL_BYTES = 64 << 20;
+  private static final DeliveryOptions TO_CHUNKER = new DeliveryOptions(LocalCodec.LOCAL).setSendTimeout(120_000);
+
+  private final RoutingContext ctx;
+  private final HttpServerRequest request;
+  private final IngestSettings settings;
+  private final EventBus eventBus;
+  private final ImportBodyParser parser;
+  private final MessageDigest sha256;
+  private final ArrayDeque<Buffer> input = new ArrayDeque<>();
+
+  private long bytesReceived;
+  private boolean requestEnded;
+  private boolean endFed;
+  private boolean paused;
+  private boolean finished;
+
+  private String template;
+  private Destination destination;
+  private boolean awaitingDestination;
+  private String uploadId;
+  private String authValue;
+  private byte[] extra;
+  private final String idempotencyKey;
+
+  private List<byte[]> spool = new ArrayList<>();
+  private long spoolBytes;
+  private long records;
+  private PageBuilder pages;
+  private List<Buffer> ready = new ArrayList<>();
+  private long readyBytes;
+  private boolean writing;
+  private boolean parsed;
+  private ImportDraft draft;
+
+  ImportUpload(RoutingContext ctx, IngestSettings settings) {
+    this.ctx = ctx;
+    this.request = ctx.request();
+    this.settings = settings;
+    this.eventBus = ctx.vertx().eventBus();
+    this.parser = new ImportBodyParser(this, settings.limits().maxDepth(), settings.limits().maxRecordBytes());
+    this.idempotencyKey = request.getHeader("Idempotency-Key");
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void start() {
+    String contentType = request.getHeader("Content-Type");
+    if (contentType == null || !isJson(contentType)) {
+      reject(415, "Content-Type", "must be application/json");
+      return;
+    }
+    if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+      reject(400, "Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+      return;
+    }
+    String length = request.getHeader("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.trim()) > settings.limits().maxBodyBytes()) {
+          reject(413, "body", "larger than " + settings.limits().maxBodyBytes() + " bytes (ingest.maxBodyBytes)");
+          return;
+        }
+      } catch (NumberFormatException e) {
+        reject(400, "Content-Length", "is not a number");
+        return;
+      }
+    }
+    request.handler(this::onData);
+    request.endHandler(v -> {
+      requestEnded = true;
+      guarded(this::pump);
+    });
+    request.exceptionHandler(err -> {
+      if (!finished) {
+        LOG.debug("upload connection failed: {}", err.toString());
+        abort();
+      }
+    });
+    request.resume();
+  }
+
+  private static boolean isJson(String contentType) {
+    String type = contentType.split(";", 2)[0].trim().toLowerCase();
+    return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+  }
+
+  // ---- body bytes → parser, with backpressure ----
+
+  private void onData(Buffer chunk) {
+    if (finished) {
+      return;
+    }
+    bytesReceived += chunk.length();
+    if (bytesReceived > settings.limits().maxBodyBytes()) {
+      reject(413, "body", "larger than " + settings.limits().maxBodyBytes() + " bytes (ingest.maxBodyBytes)");
+      return;
+    }
+    input.add(chunk);
+    guarded(this::pump);
+  }
+
+  /** Feeds queued bytes while the parser takes them; pauses the request while it does not. */
+  private void pump() {
+    while (!finished && !parser.suspended() && parser.needsInput()) {
+      Buffer next = input.poll();
+      if (next == null) {
+        if (requestEnded && !endFed) {
+          endFed = true;
+          parser.endOfInput();
+        }
+        break;
+      }
+      byte[] bytes = next.getBytes();
+      sha256.update(bytes);
+      parser.feed(bytes);
+    }
+    boolean shouldPause = !finished && !requestEnded && (parser.suspended() || input.size() > 4);
+    if (shouldPause != paused) {
+      paused = shouldPause;
+      if (paused) {
+        request.pause();
+      } else {
+        request.resume();
+      }
+    }
+  }
+
+  private void resumeParsing() {
+    guarded(() -> {
+      parser.resume();
+      pump();
+    });
+  }
+
+  private void guarded(Runnable step) {
+    if (finished) {
+      return;
+    }
+    try {
+      step.run();
+    } catch (BadImportException e) {
+      reject(e.status(), e.field(), e.getMessage());
+    } catch (PageBuilder.PageTooLargeException e) {
+      reject(400, "records", e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("upload failed", e);
+      fail(Problem.of(500, "the upload could not be processed"));
+    }
+  }
+
+  // ---- parser events ----
+
+  @Override
+  public void template(String code) {
+    if (!DestinationValidator.CODE.matcher(code).matches()) {
+      throw new BadImportException(400, "template", "must be 1 to 100 of A-Z a-z 0-9 _ -");
+    }
+    template = code;
+    awaitingDestination = true;
+    parser.suspend();
+    settings.destinations().find(code).onComplete(ar -> {
+      if (finished) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("destination lookup failed: {}", ar.cause().toString());
+        fail(Problem.of(503, "the database is unavailable; try again"));
+        return;
+      }
+      if (ar.result() == null) {
+        reject(404, "template", "no destination is configured for this template");
+        return;
+      }
+      destination = ar.result();
+      pages = new PageBuilder(destination.chunkSize(), settings.maxChunkBytes());
+      awaitingDestination = false;
+      guarded(this::drainSpool);
+      resumeParsing();
+    });
+  }
+
+  @Override
+  public void uploadId(String id) {
+    if (!UPLOAD_ID.matcher(id).matches()) {
+      throw new BadImportException(400, "uploadId", "must be 1 to 100 of A-Z a-z 0-9 _ -");
+    }
+    uploadId = id;
+  }
+
+  @Override
+  public void authHeaderValue(String value) {
+    if (value.length() > 8192) {
+      throw new BadImportException(400, "authHeaderValue", "must be at most 8192 characters");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        throw new BadImportException(400, "authHeaderValue", "must not contain control characters");
+      }
+    }
+    authValue = value;
+  }
+
+  @Override
+  public void extra(byte[] json) {
+    extra = json;
+  }
+
+  @Override
+  public void record(byte[] bytes, int length, long index) {
+    records++;
+    if (records > settings.limits().maxRecords()) {
+      throw new BadImportException(413, "records",
+          "more than " + settings.limits().maxRecords() + " records (ingest.maxRecords)");
+    }
+    if (destination == null) {
+      spoolBytes += length;
+      if (spoolBytes > MAX_SPOOL_BYTES) {
+        throw new BadImportException(400, "template",
+            "must come before records in the body when the records are larger than " + MAX_SPOOL_BYTES + " bytes");
+      }
+      spool.add(Arrays.copyOf(bytes, length));
+      return;
+    }
+    addToPage(bytes, length);
+  }
+
+  private void drainSpool() {
+    List<byte[]> waiting = spool;
+    spool = new ArrayList<>();
+    spoolBytes = 0;
+    for (byte[] r : waiting) {
+      addToPage(r, r.length);
+    }
+  }
+
+  private void addToPage(byte[] bytes, int length) {
+    Buffer page = pages.add(bytes, 0, length);
+    if (page != null) {
+      ready.add(page);
+      readyBytes += page.length();
+      writeReadyPages();
+      if (writing && readyBytes >= MAX_READY_BYTES) {
+        parser.suspend();
+      }
+    }
+  }
+
+  @Override
+  public void end() {
+    if (template == null) {
+      throw new BadImportException(400, "template", "is required");
+    }
+    if (!parser.seenRecords()) {
+      throw new BadImportException(400, "records", "is required (an empty array is allowed)");
+    }
+    parsed = true;
+    Buffer last = pages.flush();
+    if (last != null) {
+      ready.add(last);
+      readyBytes += last.length();
+    }
+    writeReadyPages();
+    commitWhenWritten();
+  }
+
+  // ---- chunker ----
+
+  private void writeReadyPages() {
+    if (writing || ready.isEmpty() || finished) {
+      return;
+    }
+    if (draft == null) {
+      draft = new ImportDraft(template);
+    }
+    List<Buffer> batch = ready;
+    ready = new ArrayList<>();
+    readyBytes = 0;
+    writing = true;
+    eventBus.request(Addresses.CHUNKER, new ChunkerCommand.WritePages(draft, batch), TO_CHUNKER)
+        .onComplete(ar -> {
+          writing = false;
+          if (finished) {
+            return;
+          }
+          if (ar.failed()) {
+            storeFailed("writing pages", ar.cause());
+            return;
+          }
+          writeReadyPages();
+          if (parsed) {
+            commitWhenWritten();
+          } else if (parser.suspended() && !awaitingDestination && readyBytes < MAX_READY_BYTES) {
+            resumeParsing();
+          }
+        });
+  }
+
+  private void commitWhenWritten() {
+    if (writing || !ready.isEmpty() || finished) {
+      return;
+    }
+    if (draft == null) {
+      draft = new ImportDraft(template);
+    }
+    int totalPages = PageBuilder.pageCount(records, destination.chunkSize());
+    String id = uploadId != null ? uploadId : UUID.randomUUID().toString();
+    byte[] digest = sha256.digest();
+    ImportRepository.NewImport meta = new ImportRepository.NewImport(id, idempotencyKey, template, webhookKey(),
+        destination.chunkSize(), records, totalPages, extra == null ? null : Buffer.buffer(extra),
+        authValue == null ? null : Buffer.buffer(settings.secrets().seal(authValue)), digest);
+    writing = true;
+    eventBus.<ChunkerCommand.Committed>request(Addresses.CHUNKER, new ChunkerCommand.Commit(draft, meta), TO_CHUNKER)
+        .onComplete(ar -> {
+          writing = false;
+          if (finished) {
+            return;
+          }
+          if (ar.failed()) {
+            storeFailed("committing an upload", ar.cause());
+            return;
+          }
+          JsonObject view = ar.result().body().view();
+          if (view != null) {
+            accepted(view);
+          } else {
+            answerDuplicate(digest);
+          }
+        });
+  }
+
+  private void accepted(JsonObject view) {
+    finished = true;
+    String id = view.getString("uploadId");
+    LOG.info("import {} accepted: template {}, {} records in {} pages", id, template, records,
+        view.getInteger("totalPages"));
+    JsonObject body = new JsonObject()
+        .put("uploadId", id)
+        .put("template", view.getString("template"))
+        .put("status", view.getString("status"))
+        .put("totalRecords", view.getLong("totalRecords"))
+        .put("totalPages", view.getInteger("totalPages"));
+    ctx.response().setStatusCode(202)
+        .putHeader("Location", "/v1/imports/" + id)
+        .putHeader("Content-Type", "application/json")
+        .end(body.toBuffer());
+  }
+
+  /** The upload id (or idempotency key) is taken: the same body gets the stored import, another body a 409. */
+  private void answerDuplicate(byte[] digest) {
+    settings.imports().findForIdempotency(uploadId, uploadId == null ? idempotencyKey : null)
+        .compose(found -> found != null || uploadId == null || idempotencyKey == null ? Future.succeededFuture(found)
+            : settings.imports().findForIdempotency(null, idempotencyKey))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            fail(Problem.of(503, "the database is unavailable; try again"));
+          } else if (ar.result() == null) {
+            fail(Problem.of(409, "uploadId", "is being used by another upload right now"));
+          } else if (MessageDigest.isEqual(ar.result().bodySha256(), digest)) {
+            finished = true;
+            ctx.response().setStatusCode(200)
+                .putHeader("Location", "/v1/imports/" + ar.result().uploadId())
+                .putHeader("Content-Type", "application/json")
+                .end(ar.result().view().toBuffer());
+          } else {
+            String field = uploadId != null ? "uploadId" : "Idempotency-Key";
+            fail(Problem.of(409, field, "an import with this id exists with a different body"));
+          }
+        });
+  }
+
+  private static String webhookKey() {
+    byte[] key = new byte[16];
+    RANDOM.nextBytes(key);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+  }
+
+  // ---- endings ----
+
+  private void storeFailed(String what, Throwable cause) {
+    boolean unavailable = !(cause instanceof ReplyException re) || re.failureCode() != 500;
+    if (unavailable) {
+      LOG.warn("{} failed: the database is unavailable ({})", what, cause.getMessage());
+      ctx.response().putHeader("Retry-After", "5");
+      fail(Problem.of(503, "the database is unavailable; try again"));
+    } else {
+      LOG.error("{} failed: {}", what, cause.getMessage());
+      fail(Problem.of(500, "the upload could not be stored"));
+    }
+  }
+
+  private void reject(int status, String field, String message) {
+    fail(status == 400 ? Problem.invalid(field, message) : Problem.of(status, field, message));
+  }
+
+  private void fail(Problem problem) {
+    if (finished) {
+      return;
+    }
+    abort();
+    problem.send(ctx).onComplete(v -> {
+      // The rest of the body will not be read: close rather than leave the client writing into the void.
+      if (!requestEnded) {
+        request.connection().close();
+      }
+    });
+  }
+
+  private void abort() {
+    finished = true;
+    input.clear();
+    if (draft != null) {
+      eventBus.request(Addresses.CHUNKER, new ChunkerCommand.Abort(draft), TO_CHUNKER)
+          .onFailure(err -> LOG.debug("abort failed: {}", err.toString()));
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.hookline.ingest;
+
+import io.hookline.api.ApiKeyAuth;
+import io.hookline.api.DestinationRoutes;
+import io.hookline.api.ErrorHandlers;
+import io.hookline.api.ImportRoutes;
+import io.hookline.api.SystemRoutes;
+import io.hookline.config.HooklineConfig;
+import io.hookline.security.SecretBox;
+import io.hookline.security.TargetPolicy;
+import io.hookline.store.ChunkRepository;
+import io.hookline.store.Database;
+import io.hookline.store.DestinationRepository;
+import io.hookline.store.ImportRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/**
+ * The HTTP API. One instance per event loop, all on one port. {@code POST /v1/imports} streams into
+ * {@link ImportUpload}; the other routes are small JSON reads and writes.
+ */
+public final class IngestVerticle extends VerticleBase {
+
+  private final HooklineConfig config;
+  private final Database db;
+  private final SecretBox secrets;
+  private final int port;
+  private HttpServer server;
+
+  public IngestVerticle(HooklineConfig config, Database db, SecretBox secrets, int port) {
+    this.config = config;
+    this.db = db;
+    this.secrets = secrets;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    DestinationRepository destinations = new DestinationRepository(db.pool(), secrets);
+    ImportRepository imports = new ImportRepository(db.pool());
+    ChunkRepository chunks = new ChunkRepository(db.pool(), secrets);
+    IngestSettings settings = new IngestSettings(config.ingest(), config.delivery().maxChunkBytes(), destinations,
+        imports, secrets);
+
+    Router router = Router.router(vertx);
+    new SystemRoutes(db.pool()).mount(router);
+    if (!config.apiKeys().isEmpty()) {
+      router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
+    }
+    router.post("/v1/imports").handler(ctx -> new ImportUpload(ctx, settings).start());
+    new ImportRoutes(imports, chunks).mount(router);
+    new DestinationRoutes(destinations, new TargetPolicy(config.allowPrivateTargets())).mount(router);
+    ErrorHandlers.mount(router);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(port)
+        .setHandle100ContinueAutomatically(true)
+        .setIdleTimeout(120);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

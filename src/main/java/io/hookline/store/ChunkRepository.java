@@ -1,0 +1,261 @@
+package io.hookline.store;
+
+import io.hookline.security.SecretBox;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Chunks as a queue: claim with a lease, record outcomes under the lease's fencing token, list for the API. */
+public final class ChunkRepository {
+
+  /**
+   * One statement: lease up to $3 due chunks of one destination (skipping rows another instance holds) and return
+   * them with their body, their import's fields and the destination's settings as they are now.
+   */
+  private static final String CLAIM = """
+      WITH claimed AS (
+        UPDATE chunks c SET lease_owner = $2,
+          -- the lease outlives the longest attempt (the destination's timeout) by a margin
+          lease_expires_at = now() + make_interval(secs => GREATEST($4::float8,
+            (SELECT timeout_ms FROM destinations WHERE template = $1) / 1000.0 + 10)),
+          lease_token = nextval('lease_tokens')
+        FROM (SELECT import_id, page FROM chunks
+              WHERE template = $1 AND status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now()
+                AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                AND EXISTS (SELECT 1 FROM destinations WHERE template = $1)
+              ORDER BY next_attempt_at, import_id, page
+              LIMIT $3
+              FOR UPDATE SKIP LOCKED) due
+        WHERE c.import_id = due.import_id AND c.page = due.page
+        RETURNING c.import_id, c.page, c.template, c.records, c.attempts, c.budget_start, c.lease_token)
+      SELECT cl.*, i.upload_id, i.webhook_key, i.total_records, i.total_pages, i.extra, i.auth_value, b.data,
+        """ + DestinationRepository.COLUMNS + """
+
+      FROM claimed cl
+        JOIN imports i ON i.id = cl.import_id
+        JOIN chunk_bodies b ON b.import_id = cl.import_id AND b.page = cl.page
+        JOIN destinations d ON d.template = cl.template
+      ORDER BY cl.import_id, cl.page""";
+
+  /**
+   * One statement per batch of outcomes: chunk rows (fenced by lease token), attempt rows and the import counters.
+   * Counters move only for rows whose token matched, so each outcome is counted once.
+   */
+  private static final String RECORD = """
+      WITH o AS (
+        SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::timestamptz[], $6::int[],
+                             $7::int[], $8::text[], $9::text[], $10::timestamptz[])
+          AS o(import_id, page, token, status, started_at, duration_ms, status_code, error, excerpt, next_at)),
+      upd AS (
+        UPDATE chunks c SET status = o.status, attempts = c.attempts + 1, last_status_code = o.status_code,
+          last_error = o.error, next_attempt_at = COALESCE(o.next_at, c.next_attempt_at),
+          delivered_at = CASE WHEN o.status = 'DELIVERED' THEN now() END,
+          lease_owner = NULL, lease_expires_at = NULL, lease_token = NULL
+        FROM o
+        WHERE c.import_id = o.import_id AND c.page = o.page AND c.lease_token = o.token
+        RETURNING c.import_id, c.page, c.template, c.attempts, c.status),
+      att AS (
+        INSERT INTO attempts (import_id, page, template, attempt, started_at, duration_ms, status_code, error,
+                              response_excerpt)
+        SELECT upd.import_id, upd.page, upd.template, upd.attempts, o.started_at, o.duration_ms, o.status_code,
+               o.error, o.excerpt
+        FROM upd JOIN o ON o.import_id = upd.import_id AND o.page = upd.page),
+      per_import AS (
+        SELECT import_id, count(*) FILTER (WHERE status = 'DELIVERED') AS delivered,
+               count(*) FILTER (WHERE status = 'UNDELIVERED') AS undelivered
+        FROM upd GROUP BY import_id),
+      imp AS (
+        UPDATE imports i SET chunks_delivered = i.chunks_delivered + p.delivered,
+          chunks_undelivered = i.chunks_undelivered + p.undelivered,
+          status = CASE
+            WHEN i.chunks_delivered + p.delivered + i.chunks_undelivered + p.undelivered < i.total_pages THEN 'SENDING'
+            WHEN i.chunks_undelivered + p.undelivered = 0 THEN 'COMPLETED'
+            WHEN i.chunks_delivered + p.delivered = 0 THEN 'FAILED'
+            ELSE 'PARTIALLY_DELIVERED' END,
+          completed_at = CASE
+            WHEN i.chunks_delivered + p.delivered + i.chunks_undelivered + p.undelivered < i.total_pages THEN NULL
+            ELSE now() END
+        FROM per_import p WHERE i.id = p.import_id)
+      SELECT count(*)::int AS applied FROM upd""";
+
+  private static final String DUE_TEMPLATES = """
+      SELECT d.template FROM destinations d
+      WHERE EXISTS (SELECT 1 FROM chunks c
+                    WHERE c.template = d.template AND c.status IN ('PENDING', 'RETRYING')
+                      AND c.next_attempt_at <= now() AND (c.lease_expires_at IS NULL OR c.lease_expires_at < now()))""";
+
+  private static final String RELEASE = """
+      UPDATE chunks SET lease_owner = NULL, lease_expires_at = NULL, lease_token = NULL
+      WHERE lease_owner = $1 AND lease_token = ANY($2::bigint[])""";
+
+  private final Pool pool;
+  private final SecretBox secrets;
+
+  public ChunkRepository(Pool pool, SecretBox secrets) {
+    this.pool = pool;
+    this.secrets = secrets;
+  }
+
+  public Future<Claim> claim(String template, String owner, int limit, int leaseSeconds) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(template, owner, limit, leaseSeconds)).map(rows -> {
+      if (rows.size() == 0) {
+        return new Claim(null, List.of());
+      }
+      List<ClaimedChunk> chunks = new ArrayList<>(rows.size());
+      Destination destination = null;
+      for (Row r : rows) {
+        if (destination == null) {
+          destination = DestinationRepository.fromRow(r, secrets);
+        }
+        Buffer auth = r.getBuffer("auth_value");
+        chunks.add(new ClaimedChunk(
+            r.getLong("import_id"), r.getInteger("page"), r.getString("template"), r.getInteger("records"),
+            r.getInteger("attempts"), r.getInteger("budget_start"), r.getLong("lease_token"),
+            r.getString("upload_id"), r.getString("webhook_key"), r.getLong("total_records"),
+            r.getInteger("total_pages"), r.getBuffer("extra"), auth == null ? null : secrets.open(auth.getBytes()),
+            r.getBuffer("data")));
+      }
+      return new Claim(destination, chunks);
+    });
+  }
+
+  /** Writes a batch of outcomes in one round trip; answers how many were applied (the rest lost their lease). */
+  public Future<Integer> record(List<Outcome> outcomes) {
+    int n = outcomes.size();
+    Long[] importIds = new Long[n];
+    Integer[] pages = new Integer[n];
+    Long[] tokens = new Long[n];
+    String[] statuses = new String[n];
+    OffsetDateTime[] started = new OffsetDateTime[n];
+    Integer[] durations = new Integer[n];
+    Integer[] codes = new Integer[n];
+    String[] errors = new String[n];
+    String[] excerpts = new String[n];
+    OffsetDateTime[] nextAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Outcome o = outcomes.get(i);
+      importIds[i] = o.importId();
+      pages[i] = o.page();
+      tokens[i] = o.leaseToken();
+      statuses[i] = o.status().name();
+      started[i] = DestinationRepository.utc(o.startedAt());
+      durations[i] = o.durationMs();
+      codes[i] = o.statusCode();
+      errors[i] = o.error();
+      excerpts[i] = o.responseExcerpt();
+      nextAt[i] = DestinationRepository.utc(o.nextAttemptAt());
+    }
+    Tuple t = Tuple.tuple().addArrayOfLong(importIds).addArrayOfInteger(pages).addArrayOfLong(tokens)
+        .addArrayOfString(statuses).addArrayOfOffsetDateTime(started).addArrayOfInteger(durations)
+        .addArrayOfInteger(codes).addArrayOfString(errors).addArrayOfString(excerpts)
+        .addArrayOfOffsetDateTime(nextAt);
+    return pool.preparedQuery(RECORD).execute(t).map(rows -> rows.iterator().next().getInteger("applied"));
+  }
+
+  /** Templates that have a chunk ready to send and not leased: what a poll wakes up. */
+  public Future<List<String>> dueTemplates() {
+    return pool.query(DUE_TEMPLATES).execute().map(rows -> {
+      List<String> templates = new ArrayList<>(rows.size());
+      rows.forEach(r -> templates.add(r.getString("template")));
+      return templates;
+    });
+  }
+
+  /** Gives back leases this instance holds but will not use (shutdown, a claim it could not start). */
+  public Future<Integer> release(String owner, List<Long> tokens) {
+    if (tokens.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(owner, tokens.toArray(Long[]::new)))
+        .map(RowSet::rowCount);
+  }
+
+  /** For the gauges: unfinished chunks, and imports per status. */
+  public Future<java.util.Map<String, Long>> counts() {
+    return pool.query("""
+        SELECT 'CHUNKS_PENDING' AS k, count(*) AS n FROM chunks WHERE status IN ('PENDING', 'RETRYING')
+        UNION ALL SELECT status, count(*) FROM imports GROUP BY status""").execute().map(rows -> {
+          java.util.Map<String, Long> counts = new java.util.HashMap<>();
+          rows.forEach(r -> counts.put(r.getString("k"), r.getLong("n")));
+          return counts;
+        });
+  }
+
+  public Future<Page> listChunks(long importId, String template, String status, int limit, Integer after) {
+    StringBuilder sql = new StringBuilder("SELECT page, records, status, attempts, last_status_code, last_error, "
+        + "next_attempt_at, delivered_at FROM chunks WHERE import_id = $1 AND template = $2");
+    Tuple t = Tuple.of(importId, template);
+    if (status != null) {
+      t.addString(status);
+      sql.append(" AND status = $").append(t.size());
+    }
+    if (after != null) {
+      t.addInteger(after);
+      sql.append(" AND page > $").append(t.size());
+    }
+    t.addInteger(limit + 1);
+    sql.append(" ORDER BY page LIMIT $").append(t.size());
+    return pool.preparedQuery(sql.toString()).execute(t).map(rows -> {
+      JsonArray items = new JsonArray();
+      for (Row r : rows) {
+        if (items.size() == limit) {
+          return new Page(items, String.valueOf(items.getJsonObject(limit - 1).getInteger("page")));
+        }
+        String st = r.getString("status");
+        boolean open = st.equals("PENDING") || st.equals("RETRYING");
+        items.add(new JsonObject()
+            .put("page", r.getInteger("page"))
+            .put("records", r.getInteger("records"))
+            .put("status", st)
+            .put("attempts", r.getInteger("attempts"))
+            .put("lastStatusCode", r.getInteger("last_status_code"))
+            .put("lastError", r.getString("last_error"))
+            .put("nextAttemptAt", open ? ImportRepository.iso(r.getOffsetDateTime("next_attempt_at")) : null)
+            .put("deliveredAt", ImportRepository.iso(r.getOffsetDateTime("delivered_at"))));
+      }
+      return new Page(items, null);
+    });
+  }
+
+  public Future<Page> listAttempts(long importId, String template, boolean failedOnly, int limit, Long after) {
+    StringBuilder sql = new StringBuilder("SELECT id, page, attempt, started_at, duration_ms, status_code, error, "
+        + "response_excerpt FROM attempts WHERE import_id = $1 AND template = $2");
+    Tuple t = Tuple.of(importId, template);
+    if (failedOnly) {
+      sql.append(" AND (status_code IS NULL OR status_code < 200 OR status_code > 299)");
+    }
+    if (after != null) {
+      t.addLong(after);
+      sql.append(" AND id > $").append(t.size());
+    }
+    t.addInteger(limit + 1);
+    sql.append(" ORDER BY id LIMIT $").append(t.size());
+    return pool.preparedQuery(sql.toString()).execute(t).map(rows -> {
+      JsonArray items = new JsonArray();
+      long last = 0;
+      for (Row r : rows) {
+        if (items.size() == limit) {
+          return new Page(items, String.valueOf(last));
+        }
+        items.add(new JsonObject()
+            .put("page", r.getInteger("page"))
+            .put("attempt", r.getInteger("attempt"))
+            .put("startedAt", ImportRepository.iso(r.getOffsetDateTime("started_at")))
+            .put("durationMs", r.getInteger("duration_ms"))
+            .put("statusCode", r.getInteger("status_code"))
+            .put("error", r.getString("error"))
+            .put("responseExcerpt", r.getString("response_excerpt")));
+        last = r.getLong("id");
+      }
+      return new Page(items, null);
+    });
+  }
+}

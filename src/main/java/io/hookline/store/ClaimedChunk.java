@@ -1,0 +1,34 @@
+package io.hookline.store;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * A chunk leased to this instance for one attempt, with everything the webhook request needs.
+ * {@code attempts} is how many attempts were recorded before this one.
+ */
+public record ClaimedChunk(
+    long importId,
+    int page,
+    String template,
+    int records,
+    int attempts,
+    int budgetStart,
+    long leaseToken,
+    String uploadId,
+    String webhookKey,
+    long totalRecords,
+    int totalPages,
+    Buffer extra,
+    String authValue,
+    Buffer data) {
+
+  /** Same on every attempt of this chunk, different for every chunk; never contains a dot. */
+  public String webhookId() {
+    return "msg_" + webhookKey + "_" + page;
+  }
+
+  /** Attempts made since the retry budget was last renewed (by acceptance or redeliver), this one included. */
+  public int attemptInBudget() {
+    return attempts - budgetStart + 1;
+  }
+}

@@ -1,0 +1,66 @@
+package io.hookline.store;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A template's webhook destination. Secrets ({@code signingSecret}, {@code previousSigningSecret}) are held
+ * decrypted in memory only; {@link #toJson()} never includes them.
+ */
+public record Destination(
+    String template,
+    String callbackUrl,
+    String authHeaderName,
+    int chunkSize,
+    int retryCount,
+    long retryIntervalMs,
+    int timeoutMs,
+    Double rateLimit,
+    Integer maxConcurrency,
+    boolean ordered,
+    RetryBackoff retryBackoff,
+    long maxRetryIntervalMs,
+    List<Integer> noRetryStatuses,
+    String signingSecret,
+    String previousSigningSecret,
+    Instant previousSecretUntil) {
+
+  public enum RetryBackoff {
+    FIXED, EXPONENTIAL;
+
+    public String wireName() {
+      return name().toLowerCase();
+    }
+  }
+
+  public Destination withSecrets(String current, String previous, Instant previousUntil) {
+    return new Destination(template, callbackUrl, authHeaderName, chunkSize, retryCount, retryIntervalMs, timeoutMs,
+        rateLimit, maxConcurrency, ordered, retryBackoff, maxRetryIntervalMs, noRetryStatuses, current, previous,
+        previousUntil);
+  }
+
+  /** The API view: everything but secrets. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("template", template)
+        .put("callbackUrl", callbackUrl)
+        .put("authHeaderName", authHeaderName)
+        .put("chunkSize", chunkSize)
+        .put("retryCount", retryCount)
+        .put("retryInterval", retryIntervalMs)
+        .put("timeoutMs", timeoutMs)
+        .put("rateLimit", rateLimit == null ? null : asNumber(rateLimit))
+        .put("maxConcurrency", maxConcurrency)
+        .put("ordered", ordered)
+        .put("signing", signingSecret != null)
+        .put("retryBackoff", retryBackoff.wireName())
+        .put("maxRetryInterval", maxRetryIntervalMs)
+        .put("noRetryStatuses", new JsonArray(List.copyOf(noRetryStatuses)));
+  }
+
+  private static Number asNumber(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Number) (long) d : (Number) d;
+  }
+}

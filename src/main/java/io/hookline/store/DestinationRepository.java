@@ -1,0 +1,166 @@
+package io.hookline.store;
+
+import io.hookline.security.SecretBox;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+
+/** Destinations, one per template code. Secrets are sealed with {@link SecretBox} before they reach the table. */
+public final class DestinationRepository {
+
+  static final String COLUMNS = "d.template, d.callback_url, d.auth_header_name, d.chunk_size, d.retry_count, "
+      + "d.retry_interval_ms, d.timeout_ms, d.rate_limit, d.max_concurrency, d.ordered, d.retry_backoff, "
+      + "d.max_retry_interval_ms, d.no_retry_statuses, d.signing_secret, d.previous_signing_secret, "
+      + "d.previous_secret_until";
+
+  private static final String UPSERT = """
+      INSERT INTO destinations (template, callback_url, auth_header_name, chunk_size, retry_count, retry_interval_ms,
+        timeout_ms, rate_limit, max_concurrency, ordered, retry_backoff, max_retry_interval_ms, no_retry_statuses,
+        signing_secret)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+      ON CONFLICT (template) DO UPDATE SET callback_url = EXCLUDED.callback_url,
+        auth_header_name = EXCLUDED.auth_header_name, chunk_size = EXCLUDED.chunk_size,
+        retry_count = EXCLUDED.retry_count, retry_interval_ms = EXCLUDED.retry_interval_ms,
+        timeout_ms = EXCLUDED.timeout_ms, rate_limit = EXCLUDED.rate_limit,
+        max_concurrency = EXCLUDED.max_concurrency, ordered = EXCLUDED.ordered,
+        retry_backoff = EXCLUDED.retry_backoff, max_retry_interval_ms = EXCLUDED.max_retry_interval_ms,
+        no_retry_statuses = EXCLUDED.no_retry_statuses, signing_secret = EXCLUDED.signing_secret,
+        previous_signing_secret = NULL, previous_secret_until = NULL, updated_at = now()
+      RETURNING (xmax = 0) AS created""";
+
+  private static final String UNFINISHED = """
+      SELECT count(*) AS n FROM chunks WHERE template = $1 AND status IN ('PENDING', 'RETRYING')""";
+
+  /** Force-delete: every unfinished chunk ends UNDELIVERED, its lease revoked so a late outcome is fenced out. */
+  private static final String ABANDON_CHUNKS = """
+      WITH ended AS (
+        UPDATE chunks SET status = 'UNDELIVERED', last_error = 'destination deleted', lease_owner = NULL,
+          lease_expires_at = NULL, lease_token = NULL
+        WHERE template = $1 AND status IN ('PENDING', 'RETRYING')
+        RETURNING import_id),
+      per_import AS (SELECT import_id, count(*) AS n FROM ended GROUP BY import_id)
+      UPDATE imports i SET chunks_undelivered = i.chunks_undelivered + p.n,
+        status = CASE WHEN i.chunks_delivered + i.chunks_undelivered + p.n < i.total_pages THEN i.status
+                      WHEN i.chunks_delivered = 0 THEN 'FAILED' ELSE 'PARTIALLY_DELIVERED' END,
+        completed_at = CASE WHEN i.chunks_delivered + i.chunks_undelivered + p.n >= i.total_pages THEN now()
+                            ELSE i.completed_at END
+      FROM per_import p WHERE i.id = p.import_id""";
+
+  private static final String ROTATE = """
+      UPDATE destinations SET previous_signing_secret = signing_secret,
+        previous_secret_until = CASE WHEN signing_secret IS NULL THEN NULL ELSE now() + interval '24 hours' END,
+        signing_secret = $2, updated_at = now()
+      WHERE template = $1""";
+
+  public enum DeleteResult { DELETED, NOT_FOUND, HAS_UNFINISHED_CHUNKS }
+
+  private final Pool pool;
+  private final SecretBox secrets;
+
+  public DestinationRepository(Pool pool, SecretBox secrets) {
+    this.pool = pool;
+    this.secrets = secrets;
+  }
+
+  public Future<Destination> find(String template) {
+    return pool.preparedQuery("SELECT " + COLUMNS + " FROM destinations d WHERE d.template = $1")
+        .execute(Tuple.of(template))
+        .map(rows -> rows.size() == 0 ? null : fromRow(rows.iterator().next()));
+  }
+
+  /** Creates or replaces; true when it was created. */
+  public Future<Boolean> upsert(Destination d) {
+    Tuple t = Tuple.tuple()
+        .addString(d.template())
+        .addString(d.callbackUrl())
+        .addString(d.authHeaderName())
+        .addInteger(d.chunkSize())
+        .addInteger(d.retryCount())
+        .addLong(d.retryIntervalMs())
+        .addInteger(d.timeoutMs())
+        .addDouble(d.rateLimit())
+        .addInteger(d.maxConcurrency())
+        .addBoolean(d.ordered())
+        .addString(d.retryBackoff().wireName())
+        .addLong(d.maxRetryIntervalMs())
+        .addArrayOfInteger(d.noRetryStatuses().toArray(Integer[]::new))
+        .addBuffer(sealed(d.signingSecret()));
+    return pool.preparedQuery(UPSERT).execute(t).map(rows -> rows.iterator().next().getBoolean("created"));
+  }
+
+  public Future<DeleteResult> delete(String template, boolean force) {
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("SELECT template FROM destinations WHERE template = $1 FOR UPDATE")
+        .execute(Tuple.of(template))
+        .compose(found -> {
+          if (found.size() == 0) {
+            return Future.succeededFuture(DeleteResult.NOT_FOUND);
+          }
+          return conn.preparedQuery(UNFINISHED).execute(Tuple.of(template)).compose(count -> {
+            long unfinished = count.iterator().next().getLong("n");
+            if (unfinished > 0 && !force) {
+              return Future.succeededFuture(DeleteResult.HAS_UNFINISHED_CHUNKS);
+            }
+            Future<RowSet<Row>> abandon = unfinished > 0
+                ? conn.preparedQuery(ABANDON_CHUNKS).execute(Tuple.of(template))
+                : Future.succeededFuture();
+            return abandon
+                .compose(v -> conn.preparedQuery("DELETE FROM destinations WHERE template = $1")
+                    .execute(Tuple.of(template)))
+                .map(DeleteResult.DELETED);
+          });
+        }));
+  }
+
+  /** Makes {@code newSecret} current and keeps the old one signing for 24 h; false when there is no destination. */
+  public Future<Boolean> rotateSecret(String template, String newSecret) {
+    return pool.preparedQuery(ROTATE).execute(Tuple.of(template, sealed(newSecret)))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  Destination fromRow(Row r) {
+    return fromRow(r, secrets);
+  }
+
+  static Destination fromRow(Row r, SecretBox secrets) {
+    OffsetDateTime previousUntil = r.getOffsetDateTime("previous_secret_until");
+    Integer[] noRetry = r.getArrayOfIntegers("no_retry_statuses");
+    return new Destination(
+        r.getString("template"),
+        r.getString("callback_url"),
+        r.getString("auth_header_name"),
+        r.getInteger("chunk_size"),
+        r.getInteger("retry_count"),
+        r.getLong("retry_interval_ms"),
+        r.getInteger("timeout_ms"),
+        r.getDouble("rate_limit"),
+        r.getInteger("max_concurrency"),
+        r.getBoolean("ordered"),
+        Destination.RetryBackoff.valueOf(r.getString("retry_backoff").toUpperCase()),
+        r.getLong("max_retry_interval_ms"),
+        noRetry == null ? List.of() : Arrays.asList(noRetry),
+        opened(secrets, r.getBuffer("signing_secret")),
+        opened(secrets, r.getBuffer("previous_signing_secret")),
+        previousUntil == null ? null : previousUntil.toInstant());
+  }
+
+  private Buffer sealed(String secret) {
+    return secret == null ? null : Buffer.buffer(secrets.seal(secret));
+  }
+
+  private static String opened(SecretBox secrets, Buffer sealed) {
+    return sealed == null ? null : secrets.open(sealed.getBytes());
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,191 @@
+package io.hookline.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Imports: the durable write of an upload (inside the chunker's transaction) and every read the API makes. */
+public final class ImportRepository {
+
+  private static final String VIEW_COLUMNS = "id, upload_id, template, status, total_records, total_pages, "
+      + "chunks_delivered, chunks_undelivered, created_at, completed_at";
+
+  private static final String INSERT_IMPORT = """
+      INSERT INTO imports (id, upload_id, idempotency_key, template, webhook_key, chunk_size, total_records,
+        total_pages, extra, auth_value, body_sha256, status, completed_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $8::int = 0 THEN now() END)
+      ON CONFLICT DO NOTHING
+      RETURNING""" + " " + VIEW_COLUMNS;
+
+  /** Every page of an import gets its chunk row in one statement; only the last page can be short. */
+  private static final String INSERT_CHUNKS = """
+      INSERT INTO chunks (import_id, page, template, records)
+      SELECT $1::bigint, p, $2::text, CASE WHEN p = $3::int THEN $4::int ELSE $5::int END
+      FROM generate_series(1, $3::int) AS p""";
+
+  private static final String INSERT_BODY =
+      "INSERT INTO chunk_bodies (import_id, page, template, data) VALUES ($1, $2, $3, $4)";
+
+  private static final String REDELIVER = """
+      WITH requeued AS (
+        UPDATE chunks SET status = 'PENDING', budget_start = attempts, next_attempt_at = now(),
+          lease_owner = NULL, lease_expires_at = NULL, lease_token = NULL
+        WHERE import_id = $1 AND template = $2 AND status = 'UNDELIVERED'
+        RETURNING page),
+      n AS (SELECT count(*)::int AS n FROM requeued)
+      UPDATE imports SET chunks_undelivered = chunks_undelivered - n.n,
+        status = CASE WHEN n.n > 0 THEN 'SENDING' ELSE status END,
+        completed_at = CASE WHEN n.n > 0 THEN NULL ELSE completed_at END
+      FROM n WHERE id = $1
+      RETURNING n.n""";
+
+  /** An import as stored: the fields the idempotency check compares and the API shows. */
+  public record StoredImport(long id, String uploadId, String template, byte[] bodySha256, JsonObject view) {}
+
+  /** What {@link #insertImport} needs besides the id, which the chunker took from the sequence. */
+  public record NewImport(String uploadId, String idempotencyKey, String template, String webhookKey,
+      int chunkSize, long totalRecords, int totalPages, Buffer extra, Buffer sealedAuthValue, byte[] bodySha256) {}
+
+  private final Pool pool;
+
+  public ImportRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  // ---- writes, on the ingest transaction's connection ----
+
+  public static Future<Long> nextImportId(SqlClient conn) {
+    return conn.preparedQuery("SELECT nextval('imports_id_seq') AS id").execute()
+        .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  public static Future<Void> insertBodies(SqlClient conn, long importId, String template, int firstPage,
+      List<Buffer> pages) {
+    List<Tuple> batch = new ArrayList<>(pages.size());
+    for (int i = 0; i < pages.size(); i++) {
+      batch.add(Tuple.of(importId, firstPage + i, template, pages.get(i)));
+    }
+    return conn.preparedQuery(INSERT_BODY).executeBatch(batch).mapEmpty();
+  }
+
+  /** Inserts the import row and its chunk rows; null when the upload id or idempotency key is already taken. */
+  public static Future<JsonObject> insertImport(SqlClient conn, long id, NewImport i) {
+    String status = i.totalPages() == 0 ? "COMPLETED" : "QUEUED";
+    Tuple t = Tuple.tuple().addLong(id).addString(i.uploadId()).addString(i.idempotencyKey())
+        .addString(i.template()).addString(i.webhookKey()).addInteger(i.chunkSize()).addLong(i.totalRecords())
+        .addInteger(i.totalPages()).addBuffer(i.extra()).addBuffer(i.sealedAuthValue())
+        .addBuffer(Buffer.buffer(i.bodySha256())).addString(status);
+    return conn.preparedQuery(INSERT_IMPORT).execute(t).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(null);
+      }
+      JsonObject view = view(rows.iterator().next(), "ACTIVE");
+      if (i.totalPages() == 0) {
+        return Future.succeededFuture(view);
+      }
+      int lastPageRecords = (int) (i.totalRecords() - (long) (i.totalPages() - 1) * i.chunkSize());
+      return conn.preparedQuery(INSERT_CHUNKS)
+          .execute(Tuple.of(id, i.template(), i.totalPages(), lastPageRecords, i.chunkSize()))
+          .map(view);
+    });
+  }
+
+  // ---- reads ----
+
+  /** The import holding this upload id, or, when uploadId is null, this idempotency key. */
+  public Future<StoredImport> findForIdempotency(String uploadId, String idempotencyKey) {
+    String where = uploadId != null ? "upload_id = $1" : "idempotency_key = $1";
+    return pool.preparedQuery("SELECT " + VIEW_COLUMNS + ", body_sha256 FROM imports WHERE " + where)
+        .execute(Tuple.of(uploadId != null ? uploadId : idempotencyKey))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row r = rows.iterator().next();
+          return new StoredImport(r.getLong("id"), r.getString("upload_id"), r.getString("template"),
+              r.getBuffer("body_sha256").getBytes(), view(r, "ACTIVE"));
+        });
+  }
+
+  public Future<StoredImport> find(String uploadId) {
+    return pool.preparedQuery("SELECT " + VIEW_COLUMNS + ", body_sha256 FROM imports WHERE upload_id = $1")
+        .execute(Tuple.of(uploadId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row r = rows.iterator().next();
+          return new StoredImport(r.getLong("id"), r.getString("upload_id"), r.getString("template"),
+              r.getBuffer("body_sha256").getBytes(), view(r, "ACTIVE"));
+        });
+  }
+
+  /** Newest first; {@code before} is the cursor (an import id) from the previous page. */
+  public Future<Page> list(String template, String status, int limit, Long before) {
+    StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM imports WHERE true");
+    Tuple t = Tuple.tuple();
+    if (template != null) {
+      t.addString(template);
+      sql.append(" AND template = $").append(t.size());
+    }
+    if (status != null) {
+      t.addString(status);
+      sql.append(" AND status = $").append(t.size());
+    }
+    if (before != null) {
+      t.addLong(before);
+      sql.append(" AND id < $").append(t.size());
+    }
+    t.addInteger(limit + 1);
+    sql.append(" ORDER BY id DESC LIMIT $").append(t.size());
+    return pool.preparedQuery(sql.toString()).execute(t).map(rows -> {
+      JsonArray items = new JsonArray();
+      Long last = null;
+      for (Row r : rows) {
+        if (items.size() == limit) {
+          return new Page(items, String.valueOf(last));
+        }
+        items.add(view(r, "ACTIVE"));
+        last = r.getLong("id");
+      }
+      return new Page(items, null);
+    });
+  }
+
+  /** Puts every UNDELIVERED chunk back to PENDING with a fresh retry budget; answers how many. */
+  public Future<Integer> redeliver(long importId, String template) {
+    return pool.preparedQuery(REDELIVER).execute(Tuple.of(importId, template))
+        .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger("n"));
+  }
+
+  public static JsonObject view(Row r, String destinationState) {
+    int totalPages = r.getInteger("total_pages");
+    int delivered = r.getInteger("chunks_delivered");
+    int undelivered = r.getInteger("chunks_undelivered");
+    return new JsonObject()
+        .put("uploadId", r.getString("upload_id"))
+        .put("template", r.getString("template"))
+        .put("status", r.getString("status"))
+        .put("totalRecords", r.getLong("total_records"))
+        .put("totalPages", totalPages)
+        .put("createdAt", iso(r.getOffsetDateTime("created_at")))
+        .put("completedAt", iso(r.getOffsetDateTime("completed_at")))
+        .put("chunks", new JsonObject()
+            .put("pending", totalPages - delivered - undelivered)
+            .put("delivered", delivered)
+            .put("undelivered", undelivered))
+        .put("destinationState", destinationState);
+  }
+
+  static String iso(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}
