@@ -37,14 +37,12 @@ public final class Main {
     try {
       config = ConfigLoader.load(args, System.getenv());
       setLogLevel(config.logLevel());
-      requireKeysOffLoopback(config);
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("hookline: " + e.getMessage());
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
+    Vertx vertx = newVertx();
     Hookline app = new Hookline(vertx, config);
     try {
       app.start().await(120, TimeUnit.SECONDS);
@@ -67,8 +65,14 @@ public final class Main {
     }, "hookline-shutdown"));
   }
 
+  /** A Vert.x with the Prometheus registry that /metrics serves. */
+  public static Vertx newVertx() {
+    return Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
+  }
+
   /** Without API keys the API is open, so it may only listen where nobody else can reach it. */
-  static void requireKeysOffLoopback(HooklineConfig config) {
+  public static void requireKeysOffLoopback(HooklineConfig config) {
     if (!config.apiKeys().isEmpty()) {
       return;
     }
@@ -110,11 +114,12 @@ public final class Main {
     public Future<Integer> start() {
       SecretBox secrets;
       try {
+        requireKeysOffLoopback(config);
         secrets = new SecretBox(EncryptionKeyLoader.load(config.encryptionKey(), config.dataDir()));
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
-      LOG.info("starting hookline {} as {}: {}", config.instanceId(), config.instanceId(), config);
+      LOG.info("starting hookline as {}: {}", config.instanceId(), config);
       vertx.eventBus().registerCodec(new LocalCodec());
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       return Database.migrate(vertx, config.db().url()).compose(v -> {

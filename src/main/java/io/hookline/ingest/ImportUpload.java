@@ -46,6 +46,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
   private static final int MAX_READY_BYTES = 4 << 20;
   /** Records that arrive before "template" wait in memory up to this much; put "template" first to stream. */
   private static final int MAX_SPOOL_BYTES = 64 << 20;
+  /** After a refusal, the most of the rest of the body that is read (and dropped) to keep the connection. */
+  private static final int DRAIN_LIMIT = 1 << 20;
   private static final DeliveryOptions TO_CHUNKER = new DeliveryOptions(LocalCodec.LOCAL).setSendTimeout(120_000);
 
   private final RoutingContext ctx;
@@ -450,10 +452,25 @@ final class ImportUpload implements ImportBodyParser.Listener {
     }
     abort();
     problem.send(ctx).onComplete(v -> {
-      // The rest of the body will not be read: close rather than leave the client writing into the void.
-      if (!requestEnded) {
-        request.connection().close();
+      if (requestEnded) {
+        return;
       }
+      if (problem.status() == 413) {
+        // Reading the rest is what the limit is there to prevent: close the connection (HTTP/1.1) or reset
+        // the stream (HTTP/2) right after the answer.
+        ctx.response().reset();
+        return;
+      }
+      // Read and drop the rest of a small body so the connection stays usable; give up on a large one.
+      long[] dropped = {0};
+      request.handler(chunk -> {
+        dropped[0] += chunk.length();
+        if (dropped[0] > DRAIN_LIMIT) {
+          request.handler(null);
+          ctx.response().reset();
+        }
+      });
+      request.resume();
     });
   }
 

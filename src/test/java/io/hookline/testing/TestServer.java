@@ -36,7 +36,7 @@ public final class TestServer {
     all.putAll(env);
     JsonObject conf = new JsonObject().put("delivery", new JsonObject().put("pollIntervalMs", 200));
     HooklineConfig config = ConfigLoader.fromJson(conf, all);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Main.newVertx();
     app = new Main.Hookline(vertx, config);
     int port = app.start().await(60, TimeUnit.SECONDS);
     api = new Api("http://127.0.0.1:" + port);
