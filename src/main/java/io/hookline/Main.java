@@ -9,11 +9,14 @@ import io.hookline.config.HooklineConfig;
 import io.hookline.delivery.SenderVerticle;
 import io.hookline.delivery.WebhookClient;
 import io.hookline.ingest.IngestVerticle;
+import io.hookline.security.AuthValueRetention;
 import io.hookline.security.EncryptionKeyLoader;
+import io.hookline.security.ExtraCaTrust;
 import io.hookline.security.SecretBox;
 import io.hookline.security.TargetPolicy;
 import io.hookline.store.ChunkRepository;
 import io.hookline.store.Database;
+import io.hookline.store.ImportRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -124,10 +127,14 @@ public final class Main {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       return Database.migrate(vertx, config.db().url()).compose(v -> {
         db = Database.connect(vertx, config.db());
+        String caFile = config.delivery().trustedCaFile();
         client = new WebhookClient(vertx, new TargetPolicy(config.allowPrivateTargets()),
-            config.delivery().responseExcerptBytes(), 1024);
+            config.delivery().responseExcerptBytes(), 1024,
+            caFile == null ? null : ExtraCaTrust.withExtraCa(java.nio.file.Path.of(caFile)));
         ChunkRepository chunks = new ChunkRepository(db.pool(), secrets);
         return vertx.deployVerticle(new ChunkerVerticle(db.ingestPool()))
+            .compose(id -> vertx.deployVerticle(new AuthValueRetention(new ImportRepository(db.pool()),
+                config.delivery().authValueRetentionDays())).map(id))
             .compose(id -> {
               chunkerDeployment = id;
               return vertx.deployVerticle(new SenderVerticle(config, chunks, client));

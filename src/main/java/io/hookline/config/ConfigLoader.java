@@ -101,7 +101,9 @@ public final class ConfigLoader {
             positiveLong(delivery, "maxRetryAfterMs", 3_600_000L),
             positive(delivery, "statusBatchSize", 512),
             positive(delivery, "statusQueueLimit", 8192),
-            positive(delivery, "responseExcerptBytes", 2048)),
+            positive(delivery, "responseExcerptBytes", 2048),
+            delivery.getString("trustedCaFile"),
+            positive(delivery, "authValueRetentionDays", 7)),
         positiveLong(shutdown, "graceMs", 10_000));
   }
 

@@ -31,7 +31,9 @@ public record HooklineConfig(
       long maxRetryAfterMs,
       int statusBatchSize,
       int statusQueueLimit,
-      int responseExcerptBytes) {}
+      int responseExcerptBytes,
+      String trustedCaFile,
+      int authValueRetentionDays) {}
 
   @Override
   public String toString() {

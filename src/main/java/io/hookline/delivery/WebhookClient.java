@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -50,12 +51,19 @@ public final class WebhookClient {
 
   private record Resolved(InetAddress address, String blockedReason, long expiresAt) {}
 
-  public WebhookClient(Vertx vertx, TargetPolicy targets, int excerptBytes, int maxConnectionsPerHost) {
+  public WebhookClient(Vertx vertx, TargetPolicy targets, int excerptBytes, int maxConnectionsPerHost,
+      TrustOptions trust) {
     this.vertx = vertx;
     this.targets = targets;
     this.excerptBytes = excerptBytes;
+    HttpClientOptions options = new HttpClientOptions()
+        .setVerifyHost(true)
+        .setTrustAll(false);
+    if (trust != null) {
+      options.setTrustOptions(trust);
+    }
     this.client = vertx.createHttpClient(
-        new HttpClientOptions()
+        options
             .setKeepAlive(true)
             .setPipelining(false)
             .setMaxRedirects(0)
@@ -74,6 +82,10 @@ public final class WebhookClient {
   Future<AttemptResult> send(Destination d, ClaimedChunk c) {
     Instant startedAt = Instant.now();
     long t0 = System.nanoTime();
+    if (c.authUnreadable()) {
+      return Future.succeededFuture(failure(startedAt, t0, "the stored auth value cannot be decrypted: "
+          + "every instance must run with the same HOOKLINE_ENCRYPTION_KEY"));
+    }
     URI uri = URI.create(d.callbackUrl());
     Promise<AttemptResult> result = Promise.promise();
     HttpClientRequest[] request = new HttpClientRequest[1];

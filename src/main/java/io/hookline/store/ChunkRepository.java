@@ -116,12 +116,20 @@ public final class ChunkRepository {
           destination = DestinationRepository.fromRow(r, secrets);
         }
         Buffer auth = r.getBuffer("auth_value");
+        String authValue = null;
+        boolean authUnreadable = false;
+        if (auth != null) {
+          try {
+            authValue = secrets.open(auth.getBytes());
+          } catch (IllegalStateException e) {
+            authUnreadable = true;
+          }
+        }
         chunks.add(new ClaimedChunk(
             r.getLong("import_id"), r.getInteger("page"), r.getString("template"), r.getInteger("records"),
             r.getInteger("attempts"), r.getInteger("budget_start"), r.getLong("lease_token"),
             r.getString("upload_id"), r.getString("webhook_key"), r.getLong("total_records"),
-            r.getInteger("total_pages"), r.getBuffer("extra"), auth == null ? null : secrets.open(auth.getBytes()),
-            r.getBuffer("data")));
+            r.getInteger("total_pages"), r.getBuffer("extra"), authValue, authUnreadable, r.getBuffer("data")));
       }
       return new Claim(destination, chunks);
     });

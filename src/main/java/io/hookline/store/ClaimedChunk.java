@@ -4,7 +4,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * A chunk leased to this instance for one attempt, with everything the webhook request needs.
- * {@code attempts} is how many attempts were recorded before this one.
+ * {@code attempts} is how many attempts were recorded before this one. {@code authUnreadable}: the stored auth value
+ * could not be decrypted (this instance has another HOOKLINE_ENCRYPTION_KEY than the one that stored it).
  */
 public record ClaimedChunk(
     long importId,
@@ -20,6 +21,7 @@ public record ClaimedChunk(
     int totalPages,
     Buffer extra,
     String authValue,
+    boolean authUnreadable,
     Buffer data) {
 
   /** Same on every attempt of this chunk, different for every chunk; never contains a dot. */

@@ -47,6 +47,10 @@ public final class ImportRepository {
       FROM n WHERE id = $1
       RETURNING n.n""";
 
+  private static final String FORGET_AUTH_VALUES = """
+      UPDATE imports SET auth_value = NULL
+      WHERE auth_value IS NOT NULL AND completed_at IS NOT NULL AND completed_at < now() - make_interval(days => $1)""";
+
   /** An import as stored: the fields the idempotency check compares and the API shows. */
   public record StoredImport(long id, String uploadId, String template, byte[] bodySha256, JsonObject view) {}
 
@@ -164,6 +168,14 @@ public final class ImportRepository {
   public Future<Integer> redeliver(long importId, String template) {
     return pool.preparedQuery(REDELIVER).execute(Tuple.of(importId, template))
         .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger("n"));
+  }
+
+  /**
+   * Deletes the stored auth values of imports finished more than {@code days} ago: they are kept only while a
+   * delivery or a redeliver may still need them. Answers how many were deleted.
+   */
+  public Future<Integer> forgetAuthValues(int days) {
+    return pool.preparedQuery(FORGET_AUTH_VALUES).execute(Tuple.of(days)).map(rows -> rows.rowCount());
   }
 
   public static JsonObject view(Row r, String destinationState) {

@@ -92,6 +92,16 @@ class WebhookRequestTest {
   }
 
   @Test
+  void aHostNameIsResolvedAndDeliveredWhenPrivateTargetsAreAllowed() {
+    String template = Api.uniqueTemplate("byname");
+    api.destination(template, new JsonObject().put("callbackUrl", "http://localhost:" + sink.port() + "/hook"));
+    String uploadId = api.importRecords(template, new JsonArray().add(new JsonObject().put("a", 1)), null);
+    assertThat(api.awaitFinished(uploadId, Duration.ofSeconds(30)).getString("status")).isEqualTo("COMPLETED");
+    assertThat(sink.receivedFor(uploadId)).hasSize(1);
+    assertThat(sink.receivedFor(uploadId).get(0).header("Host")).isEqualTo("localhost:" + sink.port());
+  }
+
+  @Test
   void webhookIdAndBodyBytesAreTheSameOnEveryAttempt() {
     String template = Api.uniqueTemplate("stable");
     api.destination(template, new JsonObject().put("callbackUrl", sink.url()).put("retryCount", 3)
