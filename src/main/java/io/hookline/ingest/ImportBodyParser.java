@@ -41,6 +41,8 @@ public final class ImportBodyParser {
     void end();
   }
 
+  private static final int MAX_NUMBER_LENGTH = 1000;
+
   private enum State { ROOT_START, ROOT, FIELD_VALUE, RECORDS, RECORD, EXTRA, DONE }
 
   private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -274,7 +276,14 @@ public final class ImportBodyParser {
       }
       case FIELD_NAME -> gen.writeFieldName(parser.currentName());
       case VALUE_STRING -> gen.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> gen.writeNumber(parser.getText());
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        // The non-blocking parser does not apply Jackson's number-length limit; receivers using Jackson's
+        // defaults could not parse a longer number, so it is refused here.
+        if (parser.getTextLength() > MAX_NUMBER_LENGTH) {
+          throw new BadImportException(400, where, "has a number longer than " + MAX_NUMBER_LENGTH + " characters");
+        }
+        gen.writeNumber(parser.getText());
+      }
       case VALUE_TRUE -> gen.writeBoolean(true);
       case VALUE_FALSE -> gen.writeBoolean(false);
       case VALUE_NULL -> gen.writeNull();
