@@ -30,6 +30,8 @@ final class StatusWriter {
   private final Runnable onRoom;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean flushing;
+  /** The batch being written right now: drain must wait for it too, not only for what is still queued. */
+  private List<Pending> writing = List.of();
   private int failures;
   private long retryTimer = -1;
 
@@ -65,6 +67,7 @@ final class StatusWriter {
       return Future.succeededFuture();
     }
     List<Future<Void>> all = new ArrayList<>();
+    writing.forEach(p -> all.add(p.written().future()));
     queue.forEach(p -> all.add(p.written().future()));
     if (retryTimer != -1) {
       vertx.cancelTimer(retryTimer);
@@ -85,7 +88,9 @@ final class StatusWriter {
       batch.add(queue.poll());
     }
     boolean wasFull = !hasRoom();
+    writing = batch;
     chunks.record(batch.stream().map(Pending::outcome).toList()).onComplete(ar -> {
+      writing = List.of();
       if (ar.succeeded()) {
         failures = 0;
         if (ar.result() < batch.size()) {
