@@ -45,6 +45,8 @@ public final class SenderVerticle extends VerticleBase {
   private MessageConsumer<String> workConsumer;
   private long pollTimer;
   private long gaugeTimer;
+  private long renewTimer;
+  private boolean renewing;
   private boolean polling;
   private boolean stopping;
 
@@ -63,6 +65,8 @@ public final class SenderVerticle extends VerticleBase {
     workConsumer = vertx.eventBus().localConsumer(Addresses.WORK, msg -> wake(msg.body()));
     pollTimer = vertx.setPeriodic(0, d.pollIntervalMs(), id -> poll());
     gaugeTimer = vertx.setPeriodic(1_000, 10_000, id -> refreshGauges());
+    long renewEvery = Math.max(100, d.leaseSeconds() * 1000L / 3);
+    renewTimer = vertx.setPeriodic(renewEvery, renewEvery, id -> renewLeases());
     return workConsumer.completion();
   }
 
@@ -77,6 +81,24 @@ public final class SenderVerticle extends VerticleBase {
         ar.result().forEach(this::wake);
       } else {
         LOG.warn("looking for due chunks failed: {}", ar.cause().toString());
+      }
+    });
+  }
+
+  /**
+   * Heartbeat: a third of a lease after another, the leases still held are extended in one statement. A lease
+   * therefore never runs out under a slow request or a slow status write while this process lives, and
+   * {@code delivery.leaseSeconds} is how long a dead process's chunks stay blocked.
+   */
+  private void renewLeases() {
+    if (renewing || leased.isEmpty()) {
+      return;
+    }
+    renewing = true;
+    chunks.renew(config.instanceId(), List.copyOf(leased), config.delivery().leaseSeconds()).onComplete(ar -> {
+      renewing = false;
+      if (ar.failed()) {
+        LOG.warn("renewing {} leases failed: {}", leased.size(), ar.cause().toString());
       }
     });
   }
@@ -100,7 +122,7 @@ public final class SenderVerticle extends VerticleBase {
   }
 
   private void claim(DestinationQueue q) {
-    if (stopping || q.claiming || !statusWriter.hasRoom()) {
+    if (stopping || q.claiming || !statusWriter.hasRoom() || !statusWriter.healthy()) {
       return; // a running claim, a completion or the writer's onRoom calls again
     }
     int free = q.cap(config.delivery().defaultMaxConcurrency()) - q.inFlight;
@@ -194,6 +216,8 @@ public final class SenderVerticle extends VerticleBase {
           return Future.succeededFuture();
         }))
         .compose(v -> {
+          // Leases were renewed through the grace period; what is still held now is given back.
+          vertx.cancelTimer(renewTimer);
           if (leased.isEmpty()) {
             return Future.succeededFuture();
           }

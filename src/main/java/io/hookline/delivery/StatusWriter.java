@@ -57,6 +57,14 @@ final class StatusWriter {
     return queue.size() < limit;
   }
 
+  /**
+   * False while writes are failing: the sender claims nothing then, so that once the database is back the
+   * outcomes already known are written before more chunks go out.
+   */
+  boolean healthy() {
+    return failures == 0;
+  }
+
   int queued() {
     return queue.size();
   }
@@ -92,6 +100,7 @@ final class StatusWriter {
     chunks.record(batch.stream().map(Pending::outcome).toList()).onComplete(ar -> {
       writing = List.of();
       if (ar.succeeded()) {
+        boolean recovered = failures > 0;
         failures = 0;
         if (ar.result() < batch.size()) {
           LOG.debug("{} of {} outcomes were fenced out: their lease had passed to another claim",
@@ -99,7 +108,7 @@ final class StatusWriter {
         }
         batch.forEach(p -> p.written().complete());
         flush();
-        if (wasFull && hasRoom()) {
+        if ((wasFull || recovered) && hasRoom()) {
           onRoom.run();
         }
       } else {

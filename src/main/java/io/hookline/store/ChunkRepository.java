@@ -23,9 +23,9 @@ public final class ChunkRepository {
   private static final String CLAIM = """
       WITH claimed AS (
         UPDATE chunks c SET lease_owner = $2,
-          -- the lease outlives the longest attempt (the destination's timeout) by a margin
-          lease_expires_at = now() + make_interval(secs => GREATEST($4::float8,
-            (SELECT timeout_ms FROM destinations WHERE template = $1) / 1000.0 + 10)),
+          -- the sender renews the leases it holds (see renew), so a lease outlives a long attempt while its
+          -- owner lives, and a dead owner's chunks are free again leaseSeconds after its last renewal
+          lease_expires_at = now() + make_interval(secs => $4::float8),
           lease_token = nextval('lease_tokens')
         FROM (SELECT import_id, page FROM chunks
               WHERE template = $1 AND status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now()
@@ -94,6 +94,10 @@ public final class ChunkRepository {
 
   private static final String RELEASE = """
       UPDATE chunks SET lease_owner = NULL, lease_expires_at = NULL, lease_token = NULL
+      WHERE lease_owner = $1 AND lease_token = ANY($2::bigint[])""";
+
+  private static final String RENEW = """
+      UPDATE chunks SET lease_expires_at = now() + make_interval(secs => $3::float8)
       WHERE lease_owner = $1 AND lease_token = ANY($2::bigint[])""";
 
   private final Pool pool;
@@ -175,6 +179,15 @@ public final class ChunkRepository {
       return Future.succeededFuture(0);
     }
     return pool.preparedQuery(RELEASE).execute(Tuple.of(owner, tokens.toArray(Long[]::new)))
+        .map(RowSet::rowCount);
+  }
+
+  /** Extends the leases this instance still holds (requests in flight, outcomes not yet written). */
+  public Future<Integer> renew(String owner, List<Long> tokens, int leaseSeconds) {
+    if (tokens.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.preparedQuery(RENEW).execute(Tuple.of(owner, tokens.toArray(Long[]::new), leaseSeconds))
         .map(RowSet::rowCount);
   }
 
