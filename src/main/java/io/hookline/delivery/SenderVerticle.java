@@ -137,10 +137,11 @@ public final class SenderVerticle extends VerticleBase {
         return; // the poll tries again
       }
       List<ClaimedChunk> claimed = ar.result().chunks();
-      q.moreDue = claimed.size() == free;
       if (ar.result().destination() != null) {
         q.destination = ar.result().destination();
       }
+      // The claim took at most the destination's own cap, which the first claim did not know yet.
+      q.moreDue = claimed.size() >= Math.min(free, q.cap(config.delivery().defaultMaxConcurrency()));
       if (stopping) {
         chunks.release(config.instanceId(), claimed.stream().map(ClaimedChunk::leaseToken).toList());
         return;
@@ -222,8 +223,14 @@ public final class SenderVerticle extends VerticleBase {
             return Future.succeededFuture();
           }
           LOG.info("releasing {} leases still held at shutdown", leased.size());
-          return chunks.release(config.instanceId(), List.copyOf(leased)).<Void>mapEmpty()
-              .recover(err -> Future.succeededFuture());
+          return chunks.release(config.instanceId(), List.copyOf(leased))
+              .onSuccess(n -> LOG.info("released {} leases", n))
+              .<Void>mapEmpty()
+              .recover(err -> {
+                LOG.warn("releasing leases failed ({}); they expire in {} s", err.toString(),
+                    config.delivery().leaseSeconds());
+                return Future.succeededFuture();
+              });
         });
   }
 }

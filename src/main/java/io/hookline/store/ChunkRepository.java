@@ -32,7 +32,8 @@ public final class ChunkRepository {
                 AND (lease_expires_at IS NULL OR lease_expires_at < now())
                 AND EXISTS (SELECT 1 FROM destinations WHERE template = $1)
               ORDER BY next_attempt_at, import_id, page
-              LIMIT $3
+              -- the caller's free slots; before its first claim it does not know the destination's own cap
+              LIMIT LEAST($3, COALESCE((SELECT max_concurrency FROM destinations WHERE template = $1), $3))
               FOR UPDATE SKIP LOCKED) due
         WHERE c.import_id = due.import_id AND c.page = due.page
         RETURNING c.import_id, c.page, c.template, c.records, c.attempts, c.budget_start, c.lease_token)
@@ -178,7 +179,9 @@ public final class ChunkRepository {
     if (tokens.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return pool.preparedQuery(RELEASE).execute(Tuple.of(owner, tokens.toArray(Long[]::new)))
+    // Not Tuple.of(owner, array): with two arguments that resolves to of(Object, Object...) and spreads the array.
+    return pool.preparedQuery(RELEASE)
+        .execute(Tuple.tuple().addString(owner).addArrayOfLong(tokens.toArray(Long[]::new)))
         .map(RowSet::rowCount);
   }
 
@@ -187,7 +190,8 @@ public final class ChunkRepository {
     if (tokens.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return pool.preparedQuery(RENEW).execute(Tuple.of(owner, tokens.toArray(Long[]::new), leaseSeconds))
+    return pool.preparedQuery(RENEW)
+        .execute(Tuple.tuple().addString(owner).addArrayOfLong(tokens.toArray(Long[]::new)).addInteger(leaseSeconds))
         .map(RowSet::rowCount);
   }
 
