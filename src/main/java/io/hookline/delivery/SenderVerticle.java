@@ -60,7 +60,7 @@ public final class SenderVerticle extends VerticleBase {
   public Future<?> start() {
     HooklineConfig.Delivery d = config.delivery();
     retryPolicy = new RetryPolicy(d.maxRetryAfterMs());
-    statusWriter = new StatusWriter(vertx, chunks, d.statusBatchSize(), d.statusQueueLimit(), this::wakeAllWithWork);
+    statusWriter = new StatusWriter(vertx, chunks::record, d.statusBatchSize(), d.statusQueueLimit(), this::wakeAllWithWork);
     metrics = new DeliveryMetrics();
     workConsumer = vertx.eventBus().localConsumer(Addresses.WORK, msg -> wake(msg.body()));
     pollTimer = vertx.setPeriodic(0, d.pollIntervalMs(), id -> poll());

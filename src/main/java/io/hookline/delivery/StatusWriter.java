@@ -1,6 +1,5 @@
 package io.hookline.delivery;
 
-import io.hookline.store.ChunkRepository;
 import io.hookline.store.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,8 +22,13 @@ final class StatusWriter {
 
   private record Pending(Outcome outcome, Promise<Void> written) {}
 
+  /** Writes one batch; answers how many outcomes were applied (the rest were fenced out). */
+  interface Recorder {
+    Future<Integer> record(List<Outcome> batch);
+  }
+
   private final Vertx vertx;
-  private final ChunkRepository chunks;
+  private final Recorder chunks;
   private final int batchSize;
   private final int limit;
   private final Runnable onRoom;
@@ -35,7 +39,7 @@ final class StatusWriter {
   private int failures;
   private long retryTimer = -1;
 
-  StatusWriter(Vertx vertx, ChunkRepository chunks, int batchSize, int limit, Runnable onRoom) {
+  StatusWriter(Vertx vertx, Recorder chunks, int batchSize, int limit, Runnable onRoom) {
     this.vertx = vertx;
     this.chunks = chunks;
     this.batchSize = batchSize;
