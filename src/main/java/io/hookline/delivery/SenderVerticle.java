@@ -149,6 +149,10 @@ public final class SenderVerticle extends VerticleBase {
       for (ClaimedChunk c : claimed) {
         attempt(q, ar.result().destination(), c);
       }
+      // Requests that finished while this claim ran could not claim (one claim at a time): fill their slots now.
+      if (q.moreDue && q.inFlight < q.cap(config.delivery().defaultMaxConcurrency())) {
+        claim(q);
+      }
     });
   }
 
