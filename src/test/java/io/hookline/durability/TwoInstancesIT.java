@@ -121,6 +121,14 @@ class TwoInstancesIT {
     Deliveries.Summary s = deliveries.verify(uploadId, RECORDS, CHUNK);
     assertThat(TestDb.number("SELECT count(*) FROM chunks WHERE template = ? AND lease_owner IS NOT NULL",
         template)).isZero();
+    // The dead one's chunks were taken over only once their lease ran out (3 s; renewed every second until the
+    // kill, so never sooner than 2 s after it): no chunk was sent twice while a lease on it was valid.
+    java.util.Map<String, Long> firstSeen = new java.util.HashMap<>();
+    for (Sink.Received r : sink.receivedFor(uploadId)) {
+      if (firstSeen.putIfAbsent(r.header("webhook-id"), r.atMillis()) != null) {
+        assertThat(r.atMillis()).as("resend of %s", r.header("webhook-id")).isGreaterThanOrEqualTo(killedAt + 1_500);
+      }
+    }
     System.out.printf("[durability] two instances, one killed: %d pages, %d requests, %d duplicates "
             + "(%d chunks were leased by the dead one), finished %d ms after the kill, %d ms in all%n",
         s.pages(), s.requests(), s.duplicates(), heldByDead, System.currentTimeMillis() - killedAt,
