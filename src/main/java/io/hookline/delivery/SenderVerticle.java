@@ -38,6 +38,9 @@ public final class SenderVerticle extends VerticleBase {
   private final Map<String, DestinationQueue> queues = new HashMap<>();
   /** Lease tokens of chunks this instance holds and has not yet recorded an outcome for. */
   private final Set<Long> leased = new HashSet<>();
+  /** Leases taken by a claim that came back after stop() began: never used, given back with the rest. */
+  private final Set<Long> unused = new HashSet<>();
+  private int claimsRunning;
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private RetryPolicy retryPolicy;
   private StatusWriter statusWriter;
@@ -130,10 +133,13 @@ public final class SenderVerticle extends VerticleBase {
       return;
     }
     q.claiming = true;
+    claimsRunning++;
     chunks.claim(q.template, config.instanceId(), free, config.delivery().leaseSeconds()).onComplete(ar -> {
       q.claiming = false;
+      claimsRunning--;
       if (ar.failed()) {
         LOG.warn("claiming chunks for {} failed: {}", q.template, ar.cause().toString());
+        checkIdle();
         return; // the poll tries again
       }
       List<ClaimedChunk> claimed = ar.result().chunks();
@@ -143,7 +149,8 @@ public final class SenderVerticle extends VerticleBase {
       // The claim took at most the destination's own cap, which the first claim did not know yet.
       q.moreDue = claimed.size() >= Math.min(free, q.cap(config.delivery().defaultMaxConcurrency()));
       if (stopping) {
-        chunks.release(config.instanceId(), claimed.stream().map(ClaimedChunk::leaseToken).toList());
+        claimed.forEach(c -> unused.add(c.leaseToken()));
+        checkIdle();
         return;
       }
       for (ClaimedChunk c : claimed) {
@@ -173,14 +180,19 @@ public final class SenderVerticle extends VerticleBase {
         if (outcome.nextAttemptAt() != null) {
           scheduleWake(q, outcome.nextAttemptAt().toEpochMilli());
         }
-        if (stopping && leased.isEmpty()) {
-          idleWaiters.forEach(Promise::tryComplete);
-        }
+        checkIdle();
       });
       if (q.moreDue) {
         claim(q);
       }
     });
+  }
+
+  /** While stopping: idle once no claim is running and every request's outcome is written. */
+  private void checkIdle() {
+    if (stopping && claimsRunning == 0 && leased.isEmpty()) {
+      idleWaiters.forEach(Promise::tryComplete);
+    }
   }
 
   private void scheduleWake(DestinationQueue q, long atMs) {
@@ -206,11 +218,8 @@ public final class SenderVerticle extends VerticleBase {
     vertx.cancelTimer(gaugeTimer);
     queues.values().forEach(q -> q.wakeTimers.values().forEach(vertx::cancelTimer));
     Promise<Void> idle = Promise.promise();
-    if (leased.isEmpty()) {
-      idle.complete();
-    } else {
-      idleWaiters.add(idle);
-    }
+    idleWaiters.add(idle);
+    checkIdle();
     long grace = config.shutdownGraceMs();
     return workConsumer.unregister()
         .compose(v -> idle.future().timeout(grace, java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -223,11 +232,13 @@ public final class SenderVerticle extends VerticleBase {
         .compose(v -> {
           // Leases were renewed through the grace period; what is still held now is given back.
           vertx.cancelTimer(renewTimer);
-          if (leased.isEmpty()) {
+          List<Long> held = new ArrayList<>(leased);
+          held.addAll(unused);
+          if (held.isEmpty()) {
             return Future.succeededFuture();
           }
-          LOG.info("releasing {} leases still held at shutdown", leased.size());
-          return chunks.release(config.instanceId(), List.copyOf(leased))
+          LOG.info("releasing {} leases still held at shutdown", held.size());
+          return chunks.release(config.instanceId(), held)
               .onSuccess(n -> LOG.info("released {} leases", n))
               .<Void>mapEmpty()
               .recover(err -> {
