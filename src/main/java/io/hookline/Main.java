@@ -55,17 +55,58 @@ public final class Main {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("shutting down: draining deliveries (grace {} ms)", config.shutdownGraceMs());
+    Shutdown shutdown = new Shutdown(app, config.shutdownGraceMs());
+    // SIGTERM and SIGINT drain and then exit 0: a drained stop is a clean stop. Left to the JVM's default
+    // handling, a signal ends the process with 128 + signal even when every shutdown hook finished its work.
+    for (String name : new String[] {"TERM", "INT"}) {
       try {
-        app.stop().await(config.shutdownGraceMs() * 2 + 5_000, TimeUnit.MILLISECONDS);
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(() -> {
+          boolean clean = shutdown.run();
+          System.exit(clean ? 0 : 1);
+        }, "hookline-signal-" + name).start());
+      } catch (IllegalArgumentException e) {
+        LOG.debug("cannot handle SIG{}: {}", name, e.getMessage());
+      }
+    }
+    // Any other way out (System.exit elsewhere, a signal we could not handle) still drains.
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "hookline-shutdown"));
+  }
+
+  /** Runs the drain once, whoever asks first (signal handler or shutdown hook); later callers wait for it. */
+  private static final class Shutdown {
+    private final Hookline app;
+    private final long graceMs;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean clean;
+
+    Shutdown(Hookline app, long graceMs) {
+      this.app = app;
+      this.graceMs = graceMs;
+    }
+
+    boolean run() {
+      if (!started.compareAndSet(false, true)) {
+        try {
+          done.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return clean;
+      }
+      LOG.info("shutting down: draining deliveries (grace {} ms)", graceMs);
+      try {
+        app.stop().await(graceMs * 2 + 5_000, TimeUnit.MILLISECONDS);
+        clean = true;
+        LOG.info("stopped");
       } catch (Exception e) {
         LOG.warn("shutdown did not finish cleanly: {}", e.toString());
+        LOG.info("stopped");
+      } finally {
+        done.countDown();
       }
-      LOG.info("stopped");
-      stopped.countDown();
-    }, "hookline-shutdown"));
+      return clean;
+    }
   }
 
   /** A Vert.x with the Prometheus registry that /metrics serves. */

@@ -38,6 +38,9 @@ public final class SenderVerticle extends VerticleBase {
   private final Map<String, DestinationQueue> queues = new HashMap<>();
   /** Lease tokens of chunks this instance holds and has not yet recorded an outcome for. */
   private final Set<Long> leased = new HashSet<>();
+  /** Leases taken by a claim that came back after stop() began: never used, given back with the rest. */
+  private final Set<Long> unused = new HashSet<>();
+  private int claimsRunning;
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private RetryPolicy retryPolicy;
   private StatusWriter statusWriter;
@@ -45,6 +48,8 @@ public final class SenderVerticle extends VerticleBase {
   private MessageConsumer<String> workConsumer;
   private long pollTimer;
   private long gaugeTimer;
+  private long renewTimer;
+  private boolean renewing;
   private boolean polling;
   private boolean stopping;
 
@@ -58,11 +63,13 @@ public final class SenderVerticle extends VerticleBase {
   public Future<?> start() {
     HooklineConfig.Delivery d = config.delivery();
     retryPolicy = new RetryPolicy(d.maxRetryAfterMs());
-    statusWriter = new StatusWriter(vertx, chunks, d.statusBatchSize(), d.statusQueueLimit(), this::wakeAllWithWork);
+    statusWriter = new StatusWriter(vertx, chunks::record, d.statusBatchSize(), d.statusQueueLimit(), this::wakeAllWithWork);
     metrics = new DeliveryMetrics();
     workConsumer = vertx.eventBus().localConsumer(Addresses.WORK, msg -> wake(msg.body()));
     pollTimer = vertx.setPeriodic(0, d.pollIntervalMs(), id -> poll());
     gaugeTimer = vertx.setPeriodic(1_000, 10_000, id -> refreshGauges());
+    long renewEvery = Math.max(100, d.leaseSeconds() * 1000L / 3);
+    renewTimer = vertx.setPeriodic(renewEvery, renewEvery, id -> renewLeases());
     return workConsumer.completion();
   }
 
@@ -77,6 +84,24 @@ public final class SenderVerticle extends VerticleBase {
         ar.result().forEach(this::wake);
       } else {
         LOG.warn("looking for due chunks failed: {}", ar.cause().toString());
+      }
+    });
+  }
+
+  /**
+   * Heartbeat: a third of a lease after another, the leases still held are extended in one statement. A lease
+   * therefore never runs out under a slow request or a slow status write while this process lives, and
+   * {@code delivery.leaseSeconds} is how long a dead process's chunks stay blocked.
+   */
+  private void renewLeases() {
+    if (renewing || leased.isEmpty()) {
+      return;
+    }
+    renewing = true;
+    chunks.renew(config.instanceId(), List.copyOf(leased), config.delivery().leaseSeconds()).onComplete(ar -> {
+      renewing = false;
+      if (ar.failed()) {
+        LOG.warn("renewing {} leases failed: {}", leased.size(), ar.cause().toString());
       }
     });
   }
@@ -100,7 +125,7 @@ public final class SenderVerticle extends VerticleBase {
   }
 
   private void claim(DestinationQueue q) {
-    if (stopping || q.claiming || !statusWriter.hasRoom()) {
+    if (stopping || q.claiming || !statusWriter.hasRoom() || !statusWriter.healthy()) {
       return; // a running claim, a completion or the writer's onRoom calls again
     }
     int free = q.cap(config.delivery().defaultMaxConcurrency()) - q.inFlight;
@@ -108,23 +133,32 @@ public final class SenderVerticle extends VerticleBase {
       return;
     }
     q.claiming = true;
+    claimsRunning++;
     chunks.claim(q.template, config.instanceId(), free, config.delivery().leaseSeconds()).onComplete(ar -> {
       q.claiming = false;
+      claimsRunning--;
       if (ar.failed()) {
         LOG.warn("claiming chunks for {} failed: {}", q.template, ar.cause().toString());
+        checkIdle();
         return; // the poll tries again
       }
       List<ClaimedChunk> claimed = ar.result().chunks();
-      q.moreDue = claimed.size() == free;
       if (ar.result().destination() != null) {
         q.destination = ar.result().destination();
       }
+      // The claim took at most the destination's own cap, which the first claim did not know yet.
+      q.moreDue = claimed.size() >= Math.min(free, q.cap(config.delivery().defaultMaxConcurrency()));
       if (stopping) {
-        chunks.release(config.instanceId(), claimed.stream().map(ClaimedChunk::leaseToken).toList());
+        claimed.forEach(c -> unused.add(c.leaseToken()));
+        checkIdle();
         return;
       }
       for (ClaimedChunk c : claimed) {
         attempt(q, ar.result().destination(), c);
+      }
+      // Requests that finished while this claim ran could not claim (one claim at a time): fill their slots now.
+      if (q.moreDue && q.inFlight < q.cap(config.delivery().defaultMaxConcurrency())) {
+        claim(q);
       }
     });
   }
@@ -146,14 +180,19 @@ public final class SenderVerticle extends VerticleBase {
         if (outcome.nextAttemptAt() != null) {
           scheduleWake(q, outcome.nextAttemptAt().toEpochMilli());
         }
-        if (stopping && leased.isEmpty()) {
-          idleWaiters.forEach(Promise::tryComplete);
-        }
+        checkIdle();
       });
       if (q.moreDue) {
         claim(q);
       }
     });
+  }
+
+  /** While stopping: idle once no claim is running and every request's outcome is written. */
+  private void checkIdle() {
+    if (stopping && claimsRunning == 0 && leased.isEmpty()) {
+      idleWaiters.forEach(Promise::tryComplete);
+    }
   }
 
   private void scheduleWake(DestinationQueue q, long atMs) {
@@ -179,11 +218,8 @@ public final class SenderVerticle extends VerticleBase {
     vertx.cancelTimer(gaugeTimer);
     queues.values().forEach(q -> q.wakeTimers.values().forEach(vertx::cancelTimer));
     Promise<Void> idle = Promise.promise();
-    if (leased.isEmpty()) {
-      idle.complete();
-    } else {
-      idleWaiters.add(idle);
-    }
+    idleWaiters.add(idle);
+    checkIdle();
     long grace = config.shutdownGraceMs();
     return workConsumer.unregister()
         .compose(v -> idle.future().timeout(grace, java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -194,12 +230,22 @@ public final class SenderVerticle extends VerticleBase {
           return Future.succeededFuture();
         }))
         .compose(v -> {
-          if (leased.isEmpty()) {
+          // Leases were renewed through the grace period; what is still held now is given back.
+          vertx.cancelTimer(renewTimer);
+          List<Long> held = new ArrayList<>(leased);
+          held.addAll(unused);
+          if (held.isEmpty()) {
             return Future.succeededFuture();
           }
-          LOG.info("releasing {} leases still held at shutdown", leased.size());
-          return chunks.release(config.instanceId(), List.copyOf(leased)).<Void>mapEmpty()
-              .recover(err -> Future.succeededFuture());
+          LOG.info("releasing {} leases still held at shutdown", held.size());
+          return chunks.release(config.instanceId(), held)
+              .onSuccess(n -> LOG.info("released {} leases", n))
+              .<Void>mapEmpty()
+              .recover(err -> {
+                LOG.warn("releasing leases failed ({}); they expire in {} s", err.toString(),
+                    config.delivery().leaseSeconds());
+                return Future.succeededFuture();
+              });
         });
   }
 }

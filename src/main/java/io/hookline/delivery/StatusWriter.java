@@ -1,6 +1,5 @@
 package io.hookline.delivery;
 
-import io.hookline.store.ChunkRepository;
 import io.hookline.store.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,17 +22,24 @@ final class StatusWriter {
 
   private record Pending(Outcome outcome, Promise<Void> written) {}
 
+  /** Writes one batch; answers how many outcomes were applied (the rest were fenced out). */
+  interface Recorder {
+    Future<Integer> record(List<Outcome> batch);
+  }
+
   private final Vertx vertx;
-  private final ChunkRepository chunks;
+  private final Recorder chunks;
   private final int batchSize;
   private final int limit;
   private final Runnable onRoom;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean flushing;
+  /** The batch being written right now: drain must wait for it too, not only for what is still queued. */
+  private List<Pending> writing = List.of();
   private int failures;
   private long retryTimer = -1;
 
-  StatusWriter(Vertx vertx, ChunkRepository chunks, int batchSize, int limit, Runnable onRoom) {
+  StatusWriter(Vertx vertx, Recorder chunks, int batchSize, int limit, Runnable onRoom) {
     this.vertx = vertx;
     this.chunks = chunks;
     this.batchSize = batchSize;
@@ -55,6 +61,14 @@ final class StatusWriter {
     return queue.size() < limit;
   }
 
+  /**
+   * False while writes are failing: the sender claims nothing then, so that once the database is back the
+   * outcomes already known are written before more chunks go out.
+   */
+  boolean healthy() {
+    return failures == 0;
+  }
+
   int queued() {
     return queue.size();
   }
@@ -65,6 +79,7 @@ final class StatusWriter {
       return Future.succeededFuture();
     }
     List<Future<Void>> all = new ArrayList<>();
+    writing.forEach(p -> all.add(p.written().future()));
     queue.forEach(p -> all.add(p.written().future()));
     if (retryTimer != -1) {
       vertx.cancelTimer(retryTimer);
@@ -85,8 +100,11 @@ final class StatusWriter {
       batch.add(queue.poll());
     }
     boolean wasFull = !hasRoom();
+    writing = batch;
     chunks.record(batch.stream().map(Pending::outcome).toList()).onComplete(ar -> {
+      writing = List.of();
       if (ar.succeeded()) {
+        boolean recovered = failures > 0;
         failures = 0;
         if (ar.result() < batch.size()) {
           LOG.debug("{} of {} outcomes were fenced out: their lease had passed to another claim",
@@ -94,7 +112,7 @@ final class StatusWriter {
         }
         batch.forEach(p -> p.written().complete());
         flush();
-        if (wasFull && hasRoom()) {
+        if ((wasFull || recovered) && hasRoom()) {
           onRoom.run();
         }
       } else {

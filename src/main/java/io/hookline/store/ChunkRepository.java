@@ -23,16 +23,17 @@ public final class ChunkRepository {
   private static final String CLAIM = """
       WITH claimed AS (
         UPDATE chunks c SET lease_owner = $2,
-          -- the lease outlives the longest attempt (the destination's timeout) by a margin
-          lease_expires_at = now() + make_interval(secs => GREATEST($4::float8,
-            (SELECT timeout_ms FROM destinations WHERE template = $1) / 1000.0 + 10)),
+          -- the sender renews the leases it holds (see renew), so a lease outlives a long attempt while its
+          -- owner lives, and a dead owner's chunks are free again leaseSeconds after its last renewal
+          lease_expires_at = now() + make_interval(secs => $4::float8),
           lease_token = nextval('lease_tokens')
         FROM (SELECT import_id, page FROM chunks
               WHERE template = $1 AND status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now()
                 AND (lease_expires_at IS NULL OR lease_expires_at < now())
                 AND EXISTS (SELECT 1 FROM destinations WHERE template = $1)
               ORDER BY next_attempt_at, import_id, page
-              LIMIT $3
+              -- the caller's free slots; before its first claim it does not know the destination's own cap
+              LIMIT LEAST($3, COALESCE((SELECT max_concurrency FROM destinations WHERE template = $1), $3))
               FOR UPDATE SKIP LOCKED) due
         WHERE c.import_id = due.import_id AND c.page = due.page
         RETURNING c.import_id, c.page, c.template, c.records, c.attempts, c.budget_start, c.lease_token)
@@ -94,6 +95,10 @@ public final class ChunkRepository {
 
   private static final String RELEASE = """
       UPDATE chunks SET lease_owner = NULL, lease_expires_at = NULL, lease_token = NULL
+      WHERE lease_owner = $1 AND lease_token = ANY($2::bigint[])""";
+
+  private static final String RENEW = """
+      UPDATE chunks SET lease_expires_at = now() + make_interval(secs => $3::float8)
       WHERE lease_owner = $1 AND lease_token = ANY($2::bigint[])""";
 
   private final Pool pool;
@@ -182,7 +187,19 @@ public final class ChunkRepository {
     if (tokens.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return pool.preparedQuery(RELEASE).execute(Tuple.of(owner, tokens.toArray(Long[]::new)))
+    // Not Tuple.of(owner, array): with two arguments that resolves to of(Object, Object...) and spreads the array.
+    return pool.preparedQuery(RELEASE)
+        .execute(Tuple.tuple().addString(owner).addArrayOfLong(tokens.toArray(Long[]::new)))
+        .map(RowSet::rowCount);
+  }
+
+  /** Extends the leases this instance still holds (requests in flight, outcomes not yet written). */
+  public Future<Integer> renew(String owner, List<Long> tokens, int leaseSeconds) {
+    if (tokens.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.preparedQuery(RENEW)
+        .execute(Tuple.tuple().addString(owner).addArrayOfLong(tokens.toArray(Long[]::new)).addInteger(leaseSeconds))
         .map(RowSet::rowCount);
   }
 

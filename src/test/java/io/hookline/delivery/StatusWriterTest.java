@@ -1,0 +1,107 @@
+package io.hookline.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookline.store.Outcome;
+import io.hookline.testing.Await;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The status writer never drops an outcome: a failing database keeps them queued, in order, and stops claims. */
+class StatusWriterTest {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Context context = vertx.getOrCreateContext();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** Runs on the writer's event loop (it is not thread-safe) and answers the result to the test thread. */
+  private <T> T on(Callable<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        result.complete(work.call());
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    try {
+      return result.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Outcome outcome(int page) {
+    return new Outcome(1, page, "t", page, Outcome.ChunkStatus.DELIVERED, Instant.now(), 5, 200, null, null, null);
+  }
+
+  @Test
+  void aFailingDatabaseKeepsEveryOutcomeInOrderAndStopsClaimsUntilItIsBack() {
+    AtomicBoolean down = new AtomicBoolean(true);
+    AtomicInteger failedWrites = new AtomicInteger();
+    List<Integer> written = new CopyOnWriteArrayList<>();
+    AtomicInteger roomCalls = new AtomicInteger();
+    StatusWriter writer = on(() -> new StatusWriter(vertx, batch -> {
+      if (down.get()) {
+        failedWrites.incrementAndGet();
+        return Future.failedFuture(new IOException("connection refused"));
+      }
+      batch.forEach(o -> written.add(o.page()));
+      return Future.succeededFuture(batch.size());
+    }, 3, 5, roomCalls::incrementAndGet));
+
+    List<Future<Void>> submitted = on(() -> {
+      List<Future<Void>> all = new ArrayList<>();
+      for (int page = 1; page <= 7; page++) {
+        all.add(writer.submit(outcome(page)));
+      }
+      return all;
+    });
+    Await.until(() -> failedWrites.get() >= 2, Duration.ofSeconds(10), "two failed writes");
+    assertThat(on(writer::healthy)).as("no claims while writes fail").isFalse();
+    assertThat(on(writer::hasRoom)).as("over the limit: no claims").isFalse();
+    assertThat(on(writer::queued)).isEqualTo(7);
+    assertThat(submitted).noneMatch(Future::isComplete);
+
+    down.set(false);
+    Await.until(() -> submitted.stream().allMatch(Future::succeeded), Duration.ofSeconds(10), "all written");
+    assertThat(written).containsExactly(1, 2, 3, 4, 5, 6, 7);
+    assertThat(on(writer::healthy)).isTrue();
+    assertThat(on(writer::hasRoom)).isTrue();
+    assertThat(on(writer::queued)).isZero();
+    assertThat(roomCalls.get()).as("the sender is told to claim again").isPositive();
+  }
+
+  @Test
+  void drainWaitsForTheBatchBeingWritten() {
+    Promise<Integer> slowWrite = Promise.promise();
+    StatusWriter writer = on(() -> new StatusWriter(vertx, batch -> slowWrite.future(), 10, 100, () -> {}));
+    Future<Void> written = on(() -> writer.submit(outcome(1)));
+    Future<Void> drained = on(() -> writer.drain(5_000));
+    assertThat(on(writer::queued)).as("the batch is in flight, not queued").isZero();
+    assertThat(drained.isComplete()).as("drain waits for the write in flight").isFalse();
+
+    on(() -> slowWrite.tryComplete(1));
+    Await.until(drained::succeeded, Duration.ofSeconds(5), "the drain to finish");
+    assertThat(written.succeeded()).isTrue();
+  }
+}
