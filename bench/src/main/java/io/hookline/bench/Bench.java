@@ -368,6 +368,7 @@ public final class Bench {
     return new JsonObject().put("maxImportsPerSecond", round(maxRate, 1)).put("maxPhaseSeconds", maxSecs)
         .put("targetRate", round(rate, 1)).put("achievedSendRate", round(achieved, 1)).put("seconds", secs)
         .put("recordsPerImport", records).put("sent", count).put("received", received).put("failed", failed.get())
+        .put("maxPhaseErrors", maxErrors.get())
         .put("clockSkewNanos", clockSkew)
         .put("corrected", percentiles(corrected)).put("fromIntendedStart", percentiles(fromIntended))
         .put("distribution", dist)
@@ -387,13 +388,17 @@ public final class Bench {
     long i = seq.getAndIncrement();
     String body = importJson(t, prefix + "-" + i, records, (int) (i * records));
     return http.sendAsync(post(h1.base() + "/v1/imports", body), HttpResponse.BodyHandlers.ofString())
-        .thenCompose(r -> {
-          if (r.statusCode() == 202) {
+        .handle((r, e) -> {
+          if (e == null && r.statusCode() == 202) {
             posted.incrementAndGet();
+          } else {
+            maxErrors.incrementAndGet(); // e.g. a kept-alive connection closed under the client: go on
           }
-          return closedLoop(t, prefix, records, seq, posted, end);
-        });
+          return null;
+        }).thenCompose(v -> closedLoop(t, prefix, records, seq, posted, end));
   }
+
+  final AtomicLong maxErrors = new AtomicLong();
 
   JsonObject percentiles(Histogram h) {
     return new JsonObject().put("count", h.getTotalCount())
