@@ -127,6 +127,7 @@ public final class Bench {
     h1 = startHookline("bench-1", null);
     log("hookline at " + h1.base() + " (pid " + h1.pid() + ")");
 
+    warmUp();
     List<String> names = List.of("ingest", "delivery", "latency", "rate", "isolation", "scaleout", "memory");
     for (String name : names) {
       if (!only.isEmpty() && !List.of(only.split(",")).contains(name)) {
@@ -160,6 +161,19 @@ public final class Bench {
     return 0;
   }
 
+  /**
+   * A server measured a few seconds after its start is measuring the JIT compiler (it took a quarter of a core
+   * during delivery in a cold run). One import through ingest and delivery first, so the figures are steady-state.
+   */
+  void warmUp() throws Exception {
+    long w0 = System.nanoTime();
+    for (int i = 0; i < (quick ? 1 : 2); i++) {
+      JsonObject w = deliverOne(h1, "warmup" + i, quick ? 30_000 : 100_000, 100);
+      log("warm-up " + i + ": " + w.getDouble("chunksPerSecond") + " chunks/s");
+    }
+    log(String.format("warm-up took %.1f s", (System.nanoTime() - w0) / 1e9));
+  }
+
   interface Scenario {
     JsonObject run() throws Exception;
   }
@@ -169,12 +183,34 @@ public final class Bench {
     if (!profile) {
       return s.run();
     }
-    Path jfr = out.getParent().resolve("profile-" + name + ".jfr");
-    exec(List.of("jcmd", Long.toString(h1.pid()), "JFR.start", "name=" + name, "settings=profile"), 30);
+    profileName = name;
     JsonObject r = s.run();
-    exec(List.of("jcmd", Long.toString(h1.pid()), "JFR.stop", "name=" + name, "filename=" + jfr), 60);
-    r.put("jfr", out.getParent().relativize(jfr).toString());
+    r.put("jfr", "profile-" + name + ".jfr");
+    profileName = null;
     return r;
+  }
+
+  /** Set while a profiled scenario runs: its measured phase (POST to 202, or 202 to COMPLETED) is recorded. */
+  String profileName;
+
+  void jfrStart() throws Exception {
+    if (profileName == null) {
+      return;
+    }
+    // JFR's profile settings with Java method sampling every 2 ms instead of 10 ms: more samples in a short phase.
+    Path jfc = work.resolve("bench.jfc");
+    String text = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+    Files.writeString(jfc, text.replace("control=\"method-sampling-java-interval\">10 ms",
+        "control=\"method-sampling-java-interval\">2 ms"));
+    exec(List.of("jcmd", Long.toString(h1.pid()), "JFR.start", "name=" + profileName, "settings=" + jfc), 30);
+  }
+
+  void jfrStop() throws Exception {
+    if (profileName == null) {
+      return;
+    }
+    Path jfr = out.getParent().resolve("profile-" + profileName + ".jfr");
+    exec(List.of("jcmd", Long.toString(h1.pid()), "JFR.stop", "name=" + profileName, "filename=" + jfr), 60);
   }
 
   void write(JsonObject result) throws IOException {
@@ -207,7 +243,9 @@ public final class Bench {
 
     putDestination(h1, "ingest", new JsonObject().put("callbackUrl", sink + "/w?tag=ingest")
         .put("chunkSize", chunkSize));
+    jfrStart();
     Posted p = postFile(h1, body, bodyBytes);
+    jfrStop();
     if (p.status() != 202) {
       throw new IllegalStateException("ingest answered " + p.status() + " " + p.body());
     }
@@ -260,7 +298,7 @@ public final class Bench {
 
   /** Posts n records to template (made here, instant sink) and waits for COMPLETED; chunks/s from the 202. */
   JsonObject deliverOne(Proc h, String template, int n, int chunkSize) throws Exception {
-    putDestination(h, template, new JsonObject().put("callbackUrl", sink + "/w?tag=" + template)
+    putDestination(h, template, new JsonObject().put("callbackUrl", sink + "/w?rec=1&tag=" + template)
         .put("chunkSize", chunkSize));
     Path body = work.resolve("import-" + template + ".json");
     long bytes = writeImportBody(body, template, null, n, 0);
@@ -268,13 +306,49 @@ public final class Bench {
     if (p.status() != 202) {
       throw new IllegalStateException(template + " import answered " + p.status() + " " + p.body());
     }
+    jfrStart();
     String id = p.body().getString("uploadId");
     int pages = p.body().getInteger("totalPages");
-    JsonObject done = awaitDone(h, id, quick ? 120 : 300);
+    // Where the time goes while delivering: CPU of Hookline and of all postgres processes, and transactions.
+    Map<String, Long> threads0 = threadTicks(h.pid());
+    long hCpu0 = cpuTicks(h.pid());
+    long pgCpu0 = postgresTicks();
+    long xact0 = xactCommits();
+    long polls0 = polls.get();
+    ActivitySampler sampler = new ActivitySampler(dbUrl);
+    sampler.start();
+    JsonObject done;
+    try {
+      done = awaitDone(h, id, quick ? 120 : 300);
+    } finally {
+      sampler.stop();
+    }
     long end = System.nanoTime();
+    jfrStop();
     double secs = (end - p.endNanos()) / 1e9;
+    long hCpu = cpuTicks(h.pid()) - hCpu0;
+    Map<String, Long> threads1 = threadTicks(h.pid());
+    JsonObject threadCpu = new JsonObject();
+    threads1.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .forEach(e -> threadCpu.put(e.getKey(), round(e.getValue() / secs, 1)));
+    long pgCpu = postgresTicks() - pgCpu0;
+    long xact1 = xactCommits();
+    // What one status poll costs in transactions, measured now that the import is quiet.
+    for (int i = 0; i < 20; i++) {
+      api(h, "GET", "/v1/imports/" + id, null);
+    }
+    double perPoll = (xactCommits() - xact1 - 1) / 20.0;
+    double xacts = xact1 - xact0 - 1 - perPoll * (polls.get() - polls0) - sampler.samples;
     JsonObject stats = sinkStats(template);
     return new JsonObject().put("records", n).put("chunkSize", chunkSize).put("chunks", pages)
+        .put("hooklineCpuPercentOfOneCore", round(hCpu / secs, 1))
+        .put("postgresCpuPercentOfOneCore", round(pgCpu / secs, 1))
+        .put("hooklineThreadCpuPercent", threadCpu)
+        .put("transactionsPerChunk", round(xacts / pages, 2))
+        .put("transactionsNote", "pg_stat_database.xact_commit during delivery, minus the bench's status polls and activity samples")
+        .put("pgActivity", sampler.result())
+        .put("arrivals", arrivals(template))
         .put("status", done.getString("status")).put("seconds", round(secs, 3))
         .put("chunksPerSecond", round(pages / secs, 1))
         .put("ingestSeconds", round(p.seconds(), 3))
@@ -706,6 +780,7 @@ public final class Bench {
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       last = api(h, "GET", "/v1/imports/" + uploadId, null);
+      polls.incrementAndGet();
       String s = last.getString("status");
       if (s.equals("COMPLETED") || s.equals("PARTIALLY_DELIVERED") || s.equals("FAILED")) {
         return last;
@@ -713,6 +788,169 @@ public final class Bench {
       Thread.sleep(20);
     }
     throw new IllegalStateException(uploadId + " not done after " + timeoutSecs + " s: " + last);
+  }
+
+  final AtomicLong polls = new AtomicLong();
+
+  /**
+   * How the sink saw the requests arrive: bursts (arrivals less than 1 ms apart) and the gaps between them. Bursts
+   * the size of a claim, separated by gaps the length of a claim round trip, mean sending waits for claiming.
+   */
+  JsonObject arrivals(String tag) throws Exception {
+    List<Long> times = new ArrayList<>();
+    sinkStats(tag).getJsonArray("receipts").forEach(o -> times.add(((JsonArray) o).getLong(1)));
+    times.sort(Long::compare);
+    List<Integer> bursts = new ArrayList<>();
+    List<Long> gaps = new ArrayList<>();
+    int size = times.isEmpty() ? 0 : 1;
+    for (int i = 1; i < times.size(); i++) {
+      long gap = times.get(i) - times.get(i - 1);
+      if (gap < 1_000_000L) {
+        size++;
+      } else {
+        bursts.add(size);
+        gaps.add(gap);
+        size = 1;
+      }
+    }
+    if (size > 0) {
+      bursts.add(size);
+    }
+    bursts.sort(Integer::compare);
+    gaps.sort(Long::compare);
+    double meanBurst = bursts.stream().mapToInt(Integer::intValue).average().orElse(0);
+    return new JsonObject().put("requests", times.size()).put("bursts", bursts.size())
+        .put("meanBurst", round(meanBurst, 1))
+        .put("medianBurst", bursts.isEmpty() ? 0 : bursts.get(bursts.size() / 2))
+        .put("medianGapMs", gaps.isEmpty() ? 0 : round(gaps.get(gaps.size() / 2) / 1e6, 2))
+        .put("p90GapMs", gaps.isEmpty() ? 0 : round(gaps.get(gaps.size() * 9 / 10) / 1e6, 2));
+  }
+
+  /**
+   * Samples pg_stat_activity every 2 ms while a delivery runs: which of Hookline's statements is executing (claim,
+   * outcome batch, other) and how often none is. pg_stat_statements is not loaded on this server, so this is the
+   * database-side view of where delivery time goes.
+   */
+  static final class ActivitySampler {
+    final String url;
+    final Map<String, Integer> counts = new java.util.TreeMap<>();
+    volatile boolean running = true;
+    int samples;
+    Thread thread;
+
+    ActivitySampler(String url) {
+      this.url = url;
+    }
+
+    void start() {
+      thread = new Thread(() -> {
+        String jdbc = "jdbc:" + url.replaceFirst("^postgresql://[^@]*@", "postgresql://");
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", "hookline");
+        props.setProperty("password", "hookline");
+        props.setProperty("ApplicationName", "bench-sampler");
+        try (java.sql.Connection c = new org.postgresql.Driver().connect(jdbc, props);
+             java.sql.PreparedStatement st = c.prepareStatement(
+                 "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
+                     + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
+          while (running) {
+            boolean claim = false;
+            boolean record = false;
+            boolean other = false;
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+              while (rs.next()) {
+                String q = rs.getString(1).strip();
+                if (q.startsWith("WITH claimed")) {
+                  claim = true;
+                } else if (q.startsWith("WITH o AS")) {
+                  record = true;
+                } else {
+                  other = true;
+                }
+              }
+            }
+            samples++;
+            String k = claim && record ? "claim+outcomes" : claim ? "claim" : record ? "outcomes" : other ? "other"
+                : "none";
+            counts.merge(k, 1, Integer::sum);
+            LockSupport.parkNanos(2_000_000L);
+          }
+        } catch (Exception e) {
+          counts.put("error: " + e.getMessage(), 1);
+        }
+      }, "pg-activity");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      thread.join(5000);
+    }
+
+    JsonObject result() {
+      JsonObject o = new JsonObject().put("samples", samples);
+      counts.forEach((k, v) -> o.put(k, round(100.0 * v / Math.max(1, samples), 1)));
+      return o;
+    }
+  }
+
+  /** utime + stime of a process, in clock ticks (1/100 s on Linux): ticks per second = percent of one core. */
+  static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** CPU ticks per kind of thread of a process (thread names with digits folded: "C2 CompilerThre#"). */
+  static Map<String, Long> threadTicks(long pid) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String comm = Files.readString(t.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+          String stat = Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.merge(comm, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        } catch (IOException e) {
+          // thread gone
+        }
+      }
+    } catch (IOException e) {
+      // process gone
+    }
+    return out;
+  }
+
+  static long postgresTicks() {
+    long sum = 0;
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path d : (Iterable<Path>) dirs::iterator) {
+        String name = d.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          if (Files.readString(d.resolve("comm")).trim().equals("postgres")) {
+            sum += cpuTicks(Long.parseLong(name));
+          }
+        } catch (IOException e) {
+          // gone meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return sum;
+  }
+
+  long xactCommits() throws Exception {
+    return Long.parseLong(psql("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+        .trim());
   }
 
   JsonObject sinkStats(String tag) throws Exception {
