@@ -93,6 +93,14 @@ def main():
         lines.append("**This is a quick run** (`bench/run --quick`: smaller imports, shorter phases). ")
     if m.get("shared"):
         lines.append(f"**Machine note:** {m['shared']}")
+    try:
+        loads = [float(x.split()[0]) for x in (m.get("loadAverageAtStart"), m.get("loadAverageAtEnd")) if x]
+        if loads and max(loads) > 0.5 * (m.get("cores") or 1):
+            lines.append(f"**The machine was not idle** (1-minute load average {', '.join(map(str, loads))} on "
+                         f"{m.get('cores')} cores, start/end): absolute figures are noisy; the ratios, measured "
+                         f"against ceilings in the same run, are what to read.")
+    except ValueError:
+        pass
     lines += ["", "| | |", "|---|---|",
               f"| mode | {r.get('mode')} |",
               f"| started | {r.get('startedAt')} |",
@@ -139,6 +147,20 @@ def main():
                      f" {lat.get('recordsPerImport')} records each, for {lat.get('seconds')} s; maximum measured "
                      f"closed-loop: {lat.get('maxImportsPerSecond')} imports/s; sent {lat.get('sent')}, received "
                      f"{lat.get('received')}, failed {lat.get('failed')}.")
+    dl = sc.get("delivery", {})
+    if "pgActivity" in dl:
+        act = dl["pgActivity"]
+        arr = dl.get("arrivals", {})
+        lines += ["", "### Where delivery time goes (measured during the delivery scenario, 202 → COMPLETED)", "",
+                  f"- Hookline CPU: {dl.get('hooklineCpuPercentOfOneCore')} % of one core; per thread kind: "
+                  + ", ".join(f"{k} {v} %" for k, v in dl.get("hooklineThreadCpuPercent", {}).items()),
+                  f"- PostgreSQL CPU (all postgres processes): {dl.get('postgresCpuPercentOfOneCore')} % of one core;"
+                  f" {dl.get('transactionsPerChunk')} transactions per chunk",
+                  f"- pg_stat_activity sampled every 2 ms ({act.get('samples')} samples), share of samples in which "
+                  f"Hookline had running: " + ", ".join(f"{k} {v} %" for k, v in act.items() if k != "samples"),
+                  f"- Arrivals at the sink: {arr.get('requests')} requests in {arr.get('bursts')} bursts (requests "
+                  f"< 1 ms apart), mean burst {arr.get('meanBurst')}, median gap between bursts "
+                  f"{arr.get('medianGapMs')} ms (p90 {arr.get('p90GapMs')} ms)"]
     rate = sc.get("rate", {})
     if "maxInAnySecond" in rate and not rate.get("enforced"):
         lines += ["", f"**rateLimit is not enforced** by the server under test: {rate['maxInAnySecond']} requests "

@@ -167,8 +167,9 @@ public final class Bench {
    */
   void warmUp() throws Exception {
     long w0 = System.nanoTime();
-    for (int i = 0; i < (quick ? 1 : 2); i++) {
-      JsonObject w = deliverOne(h1, "warmup" + i, quick ? 30_000 : 100_000, 100);
+    long until = w0 + TimeUnit.SECONDS.toNanos(quick ? 10 : 30);
+    for (int i = 0; System.nanoTime() < until; i++) {
+      JsonObject w = deliverOne(h1, "warmup" + i, 20_000, 100);
       log("warm-up " + i + ": " + w.getDouble("chunksPerSecond") + " chunks/s");
     }
     log(String.format("warm-up took %.1f s", (System.nanoTime() - w0) / 1e9));
@@ -525,18 +526,19 @@ public final class Bench {
   /** A fast destination alone, then beside one whose sink answers in 2 s; the fast one's chunks/s ratio. */
   JsonObject isolation() throws Exception {
     int n = quick ? 50_000 : 100_000;
-    JsonObject alone = deliverOne(h1, "isofast1", n, 100);
+    // Best of two for each side: on a shared machine one run is at the mercy of whatever else runs.
+    JsonObject alone = best(deliverOne(h1, "isofast1", n, 100), deliverOne(h1, "isofast1b", n, 100));
     putDestination(h1, "isoslow", new JsonObject().put("callbackUrl", sink + "/w?tag=isoslow&delay=2000")
         .put("chunkSize", 1).put("timeoutMs", 10_000));
     Path slowBody = work.resolve("import-isoslow.json");
-    long slowBytes = writeImportBody(slowBody, "isoslow", null, 400, 0);
+    long slowBytes = writeImportBody(slowBody, "isoslow", null, 1000, 0);
     Posted slow = postFile(h1, slowBody, slowBytes);
     if (slow.status() != 202) {
       throw new IllegalStateException("slow import answered " + slow.status());
     }
     Thread.sleep(2500); // the slow destination's requests are in flight now
     long slowBefore = sinkStats("isoslow").getLong("count");
-    JsonObject beside = deliverOne(h1, "isofast2", n, 100);
+    JsonObject beside = best(deliverOne(h1, "isofast2", n, 100), deliverOne(h1, "isofast2b", n, 100));
     long slowAfter = sinkStats("isoslow").getLong("count");
     api(h1, "DELETE", "/v1/templates/isoslow/destination?force=true", null);
     double a = alone.getDouble("chunksPerSecond");
@@ -546,10 +548,14 @@ public final class Bench {
     return new JsonObject().put("alone", alone).put("beside", beside)
         .put("slowRequestsDuring", slowAfter - slowBefore)
         .put("figure", round(b, 1)).put("unit", "chunks/s beside a 2 s destination").put("ceiling", round(a, 1))
-        .put("ceilingWhat", "the same import alone").put("ratio", round(ratio, 3)).put("goal", ">= 0.90")
+        .put("ceilingWhat", "the same import alone (each side best of 2)").put("ratio", round(ratio, 3)).put("goal", ">= 0.90")
         .put("pass", ratio >= 0.9)
         .put("summary", String.format("fast destination %.0f chunks/s beside a 2 s one vs %.0f alone; ratio %.2f"
             + " (goal >= 0.90)", b, a, ratio));
+  }
+
+  static JsonObject best(JsonObject a, JsonObject b) {
+    return a.getDouble("chunksPerSecond") >= b.getDouble("chunksPerSecond") ? a : b;
   }
 
   /**
@@ -666,7 +672,18 @@ public final class Bench {
     env.put("HOOKLINE_ENCRYPTION_KEY", encryptionKey);
     env.put("HOOKLINE_INSTANCE_ID", id);
     env.put("HOOKLINE_LOG_LEVEL", "INFO");
-    return start(id, cmd, env, LISTENING);
+    // The database server is shared with other work on this machine and is sometimes restarted under us: try again.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return start(id, cmd, env, LISTENING);
+      } catch (IllegalStateException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        log(id + " did not start (" + e.getMessage().lines().findFirst().orElse("") + "); trying again in 5 s");
+        Thread.sleep(5000);
+      }
+    }
   }
 
   Proc start(String name, List<String> cmd, Map<String, String> env, Pattern ready) throws Exception {
