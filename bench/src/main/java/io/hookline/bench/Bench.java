@@ -293,7 +293,14 @@ public final class Bench {
   JsonObject delivery() throws Exception {
     int n = 100_000;
     int chunkSize = 100;
-    JsonObject d = deliverOne(h1, "delivery", n, chunkSize);
+    // One import of 1,000 chunks is over in about a second: run it 3 times (quick: 2) and report the median.
+    List<JsonObject> runs = new ArrayList<>();
+    for (int i = 0; i < (quick ? 2 : 3); i++) {
+      runs.add(deliverOne(h1, i == 0 ? "delivery" : "delivery" + i, n, chunkSize));
+    }
+    List<Double> rates = runs.stream().map(r -> r.getDouble("chunksPerSecond")).sorted().toList();
+    JsonObject d = runs.get(runs.size() - 1).copy();
+    d.put("chunksPerSecond", rates.get((rates.size() - 1) / 2)).put("allRuns", new JsonArray(new ArrayList<>(rates)));
 
     // Ceiling: wrk, same sink, same connection count (16, the default maxConcurrency), same body.
     Path chunk = work.resolve("chunk.json");
@@ -315,9 +322,8 @@ public final class Bench {
         .put("ceilingWhat", "wrk -t2 -c16 -d" + secs + "s POSTing the same " + Files.size(chunk)
             + "-byte chunk body to the same sink")
         .put("ratio", round(ratio, 3)).put("goal", ">= 0.40").put("pass", ratio >= 0.4)
-        .put("summary", String.format("%.0f chunks/s (%d chunks, 202 -> COMPLETED %.2f s); ceiling wrk %.0f req/s;"
-                + " ratio %.2f (goal >= 0.40)", figure, d.getInteger("chunks"), d.getDouble("seconds"), ceiling,
-            ratio));
+        .put("summary", String.format("%.0f chunks/s (median of %s; %d chunks each, 202 -> COMPLETED); ceiling wrk "
+                + "%.0f req/s; ratio %.3f (goal >= 0.40)", figure, rates, d.getInteger("chunks"), ceiling, ratio));
   }
 
   /** Posts n records to template (made here, instant sink) and waits for COMPLETED; chunks/s from the 202. */
@@ -333,12 +339,10 @@ public final class Bench {
     jfrStart();
     String id = p.body().getString("uploadId");
     int pages = p.body().getInteger("totalPages");
-    // Where the time goes while delivering: CPU of Hookline and of all postgres processes, and transactions.
+    // Where the time goes while delivering: CPU of Hookline (per thread kind) and of all postgres processes.
     Map<String, Long> threads0 = threadTicks(h.pid());
     long hCpu0 = cpuTicks(h.pid());
     long pgCpu0 = postgresTicks();
-    long xact0 = xactCommits();
-    long polls0 = polls.get();
     ActivitySampler sampler = new ActivitySampler(dbUrl);
     sampler.start();
     JsonObject done;
@@ -357,20 +361,11 @@ public final class Bench {
         .filter(e -> e.getValue() > 0).sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
         .forEach(e -> threadCpu.put(e.getKey(), round(e.getValue() / secs, 1)));
     long pgCpu = postgresTicks() - pgCpu0;
-    long xact1 = xactCommits();
-    // What one status poll costs in transactions, measured now that the import is quiet.
-    for (int i = 0; i < 20; i++) {
-      api(h, "GET", "/v1/imports/" + id, null);
-    }
-    double perPoll = (xactCommits() - xact1 - 1) / 20.0;
-    double xacts = xact1 - xact0 - 1 - perPoll * (polls.get() - polls0) - sampler.samples;
     JsonObject stats = sinkStats(template);
     return new JsonObject().put("records", n).put("chunkSize", chunkSize).put("chunks", pages)
         .put("hooklineCpuPercentOfOneCore", round(hCpu / secs, 1))
         .put("postgresCpuPercentOfOneCore", round(pgCpu / secs, 1))
         .put("hooklineThreadCpuPercent", threadCpu)
-        .put("transactionsPerChunk", round(xacts / pages, 2))
-        .put("transactionsNote", "pg_stat_database.xact_commit during delivery, minus the bench's status polls and activity samples")
         .put("pgActivity", sampler.result())
         .put("arrivals", arrivals(template))
         .put("status", done.getString("status")).put("seconds", round(secs, 3))
@@ -823,7 +818,6 @@ public final class Bench {
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       last = api(h, "GET", "/v1/imports/" + uploadId, null);
-      polls.incrementAndGet();
       String s = last.getString("status");
       if (s.equals("COMPLETED") || s.equals("PARTIALLY_DELIVERED") || s.equals("FAILED")) {
         return last;
@@ -833,7 +827,6 @@ public final class Bench {
     throw new IllegalStateException(uploadId + " not done after " + timeoutSecs + " s: " + last);
   }
 
-  final AtomicLong polls = new AtomicLong();
 
   /**
    * How the sink saw the requests arrive: bursts (arrivals less than 1 ms apart) and the gaps between them. Bursts
@@ -991,10 +984,6 @@ public final class Bench {
     return sum;
   }
 
-  long xactCommits() throws Exception {
-    return Long.parseLong(psql("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
-        .trim());
-  }
 
   JsonObject sinkStats(String tag) throws Exception {
     return api(null, "GET", sink + "/_stats?tag=" + tag, null);
