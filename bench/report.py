@@ -125,7 +125,7 @@ def main():
             lines.append(f"| {name} | **failed**: {s['error'][:200]} | | | | |")
             continue
         lines.append(f"| {name} | {fmt(s.get('figure'), s.get('unit', ''))} | {fmt(s.get('ceiling'))} "
-                     f"({s.get('ceilingWhat', '')}) | {fmt(s.get('ratio'))} | {s.get('goal', '')} | "
+                     f"({s.get('ceilingWhat', '')}) | {s.get('ratio')} | {s.get('goal', '')} | "
                      f"{fmt(s.get('pass')) if 'pass' in s else '—'} |")
     lines += ["", "## Details", ""]
     for name in ORDER:
