@@ -176,7 +176,7 @@ public final class ImportBodyParser {
         }
       }
       case RECORD -> {
-        copy(token, recordField());
+        copy(token);
         if (depth == 0) {
           gen.flush();
           listener.record(out.bytes(), out.size(), recordIndex++);
@@ -184,7 +184,7 @@ public final class ImportBodyParser {
         }
       }
       case EXTRA -> {
-        copy(token, "extra");
+        copy(token);
         if (depth == 0) {
           gen.flush();
           listener.extra(Arrays.copyOf(out.bytes(), out.size()));
@@ -224,7 +224,7 @@ public final class ImportBodyParser {
         }
         out.reset();
         depth = 0;
-        copy(token, "extra");
+        copy(token);
         if (depth == 0) {
           gen.flush();
           listener.extra(Arrays.copyOf(out.bytes(), out.size()));
@@ -255,8 +255,13 @@ public final class ImportBodyParser {
     return "records[" + recordIndex + "]";
   }
 
+  /** The field an error in the value being copied is reported on; built only when there is an error. */
+  private String copyField() {
+    return state == State.EXTRA || (state == State.ROOT && "extra".equals(field)) ? "extra" : recordField();
+  }
+
   /** Writes one token to the generator, keeping depth, and enforces the depth and size limits. */
-  private void copy(JsonToken token, String where) throws IOException {
+  private void copy(JsonToken token) throws IOException {
     switch (token) {
       case START_OBJECT -> {
         depth++;
@@ -280,20 +285,21 @@ public final class ImportBodyParser {
         // The non-blocking parser does not apply Jackson's number-length limit; receivers using Jackson's
         // defaults could not parse a longer number, so it is refused here.
         if (parser.getTextLength() > MAX_NUMBER_LENGTH) {
-          throw new BadImportException(400, where, "has a number longer than " + MAX_NUMBER_LENGTH + " characters");
+          throw new BadImportException(400, copyField(),
+              "has a number longer than " + MAX_NUMBER_LENGTH + " characters");
         }
         gen.writeNumber(parser.getText());
       }
       case VALUE_TRUE -> gen.writeBoolean(true);
       case VALUE_FALSE -> gen.writeBoolean(false);
       case VALUE_NULL -> gen.writeNull();
-      default -> throw new BadImportException(400, where, "unexpected JSON token " + token);
+      default -> throw new BadImportException(400, copyField(), "unexpected JSON token " + token);
     }
     if (depth > maxDepth) {
-      throw new BadImportException(400, where, "nested deeper than " + maxDepth + " levels");
+      throw new BadImportException(400, copyField(), "nested deeper than " + maxDepth + " levels");
     }
     if (out.size() + gen.getOutputBuffered() > maxValueBytes) {
-      throw new BadImportException(400, where, "larger than " + maxValueBytes + " bytes");
+      throw new BadImportException(400, copyField(), "larger than " + maxValueBytes + " bytes");
     }
   }
 
