@@ -13,6 +13,7 @@ import io.hookline.security.EncryptionKeyLoader;
 import io.hookline.security.SecretBox;
 import io.hookline.security.TargetPolicy;
 import io.hookline.store.ChunkRepository;
+import io.hookline.store.CircuitRepository;
 import io.hookline.store.Database;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -125,7 +126,7 @@ public final class Main {
         return vertx.deployVerticle(new ChunkerVerticle(db.ingestPool()))
             .compose(id -> {
               chunkerDeployment = id;
-              return vertx.deployVerticle(new SenderVerticle(config, chunks, client));
+              return vertx.deployVerticle(new SenderVerticle(config, chunks, new CircuitRepository(db.pool()), client));
             })
             .compose(id -> {
               senderDeployment = id;

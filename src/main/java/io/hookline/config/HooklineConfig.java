@@ -31,7 +31,10 @@ public record HooklineConfig(
       long maxRetryAfterMs,
       int statusBatchSize,
       int statusQueueLimit,
-      int responseExcerptBytes) {}
+      int responseExcerptBytes,
+      long circuitWindowMs,
+      long circuitProbeIntervalMs,
+      long destinationLeaseMs) {}
 
   @Override
   public String toString() {

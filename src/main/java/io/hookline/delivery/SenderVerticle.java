@@ -3,6 +3,8 @@ package io.hookline.delivery;
 import io.hookline.bus.Addresses;
 import io.hookline.config.HooklineConfig;
 import io.hookline.store.ChunkRepository;
+import io.hookline.store.CircuitRepository;
+import io.hookline.store.Claim;
 import io.hookline.store.ClaimedChunk;
 import io.hookline.store.Destination;
 import io.hookline.store.Outcome;
@@ -16,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,7 @@ public final class SenderVerticle extends VerticleBase {
   private final HooklineConfig config;
   private final ChunkRepository chunks;
   private final WebhookClient client;
+  private final CircuitRepository circuits;
   private final Map<String, DestinationQueue> queues = new HashMap<>();
   /** Lease tokens of chunks this instance holds and has not yet recorded an outcome for. */
   private final Set<Long> leased = new HashSet<>();
@@ -48,9 +52,11 @@ public final class SenderVerticle extends VerticleBase {
   private boolean polling;
   private boolean stopping;
 
-  public SenderVerticle(HooklineConfig config, ChunkRepository chunks, WebhookClient client) {
+  public SenderVerticle(HooklineConfig config, ChunkRepository chunks, CircuitRepository circuits,
+      WebhookClient client) {
     this.config = config;
     this.chunks = chunks;
+    this.circuits = circuits;
     this.client = client;
   }
 
@@ -103,48 +109,81 @@ public final class SenderVerticle extends VerticleBase {
     if (stopping || q.claiming || !statusWriter.hasRoom()) {
       return; // a running claim, a completion or the writer's onRoom calls again
     }
-    int free = q.cap(config.delivery().defaultMaxConcurrency()) - q.inFlight;
+    HooklineConfig.Delivery cfg = config.delivery();
+    int free = q.cap(cfg.defaultMaxConcurrency()) - q.inFlight;
     if (free <= 0) {
       return;
     }
+    // A rate-limited destination gets about a second of tokens per claim, so no claimed chunk waits long.
+    int want = q.limiter == null ? free : Math.min(free, q.limiter.batch());
+    int inFlight = q.inFlight;
     q.claiming = true;
-    chunks.claim(q.template, config.instanceId(), free, config.delivery().leaseSeconds()).onComplete(ar -> {
-      q.claiming = false;
-      if (ar.failed()) {
-        LOG.warn("claiming chunks for {} failed: {}", q.template, ar.cause().toString());
-        return; // the poll tries again
-      }
-      List<ClaimedChunk> claimed = ar.result().chunks();
-      q.moreDue = claimed.size() == free;
-      if (ar.result().destination() != null) {
-        q.destination = ar.result().destination();
-      }
-      if (stopping) {
-        chunks.release(config.instanceId(), claimed.stream().map(ClaimedChunk::leaseToken).toList());
-        return;
-      }
-      for (ClaimedChunk c : claimed) {
-        attempt(q, ar.result().destination(), c);
-      }
-    });
+    chunks.claim(new ChunkRepository.ClaimRequest(q.template, config.instanceId(), want, cfg.leaseSeconds(),
+        inFlight, cfg.defaultMaxConcurrency(), cfg.destinationLeaseMs(), cfg.circuitProbeIntervalMs()))
+        .onComplete(ar -> {
+          q.claiming = false;
+          if (ar.failed()) {
+            LOG.warn("claiming chunks for {} failed: {}", q.template, ar.cause().toString());
+            return; // the poll tries again
+          }
+          Claim claim = ar.result();
+          List<ClaimedChunk> claimed = claim.chunks();
+          if (claim.destination() != null) {
+            settings(q, claim.destination());
+          }
+          // Everything asked for (as far as the destination's own cap allowed) came: more is probably due.
+          int asked = Math.min(want, q.cap(cfg.defaultMaxConcurrency()) - inFlight);
+          q.moreDue = !claim.probe() && !claimed.isEmpty() && claimed.size() >= asked;
+          if (stopping) {
+            chunks.release(config.instanceId(), claimed.stream().map(ClaimedChunk::leaseToken).toList());
+            return;
+          }
+          if (claim.probe()) {
+            q.circuitOpen = true;
+          }
+          for (ClaimedChunk c : claimed) {
+            attempt(q, claim.destination(), c, claim.probe());
+          }
+        });
   }
 
-  private void attempt(DestinationQueue q, Destination d, ClaimedChunk c) {
+  /** The destination as this claim saw it: cap, rate limit, and a fresh failure count after a new URL. */
+  private void settings(DestinationQueue q, Destination d) {
+    if (q.destination != null && !q.destination.callbackUrl().equals(d.callbackUrl())) {
+      q.failingSinceMs = -1;
+    }
+    q.destination = d;
+    if (q.limiter == null && d.rateLimit() != null) {
+      q.limiter = new DestinationLimiter(vertx, System.nanoTime());
+    }
+    if (q.limiter != null) {
+      q.limiter.configure(d.rateLimit(), System.nanoTime());
+    }
+  }
+
+  private void attempt(DestinationQueue q, Destination d, ClaimedChunk c, boolean probe) {
     q.inFlight++;
     leased.add(c.leaseToken());
-    client.send(d, c).onComplete(ar -> {
+    Future<Void> turn = q.limiter == null ? Future.succeededFuture() : q.limiter.acquire(System.nanoTime());
+    turn.compose(v -> client.send(d, c)).onComplete(ar -> {
       AttemptResult r = ar.result();
       q.inFlight--;
       metrics.attempt(q.template, r);
+      pace(q, r);
       Outcome outcome = retryPolicy.decide(d, c, r, q.template);
-      if (LOG.isDebugEnabled()) {
-        LOG.debug("{} page {} attempt {}: {} → {}", c.uploadId(), c.page(), c.attempts() + 1,
-            r.statusCode() != null ? r.statusCode() : r.error(), outcome.status());
+      if (probe && !r.succeeded()) {
+        outcome = outcome.asFreeRetry(java.time.Instant.now()); // claimable again, but only as the next probe
       }
-      statusWriter.submit(outcome).onComplete(w -> {
+      circuit(q, probe, r);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{} page {} attempt {}: {} → {}{}", c.uploadId(), c.page(), c.attempts() + 1,
+            r.statusCode() != null ? r.statusCode() : r.error(), outcome.status(), probe ? " (probe)" : "");
+      }
+      Outcome recorded = outcome;
+      statusWriter.submit(recorded).onComplete(w -> {
         leased.remove(c.leaseToken());
-        if (outcome.nextAttemptAt() != null) {
-          scheduleWake(q, outcome.nextAttemptAt().toEpochMilli());
+        if (recorded.nextAttemptAt() != null) {
+          scheduleWake(q, recorded.nextAttemptAt().toEpochMilli());
         }
         if (stopping && leased.isEmpty()) {
           idleWaiters.forEach(Promise::tryComplete);
@@ -154,6 +193,56 @@ public final class SenderVerticle extends VerticleBase {
         claim(q);
       }
     });
+  }
+
+  /** AIMD: a 429/503 with Retry-After slows the whole destination down; successes speed it up again. */
+  private void pace(DestinationQueue q, AttemptResult r) {
+    Integer code = r.statusCode();
+    long now = System.nanoTime();
+    if (code != null && (code == 429 || code == 503) && r.retryAfterMs() != null) {
+      if (q.limiter == null) {
+        q.limiter = new DestinationLimiter(vertx, now);
+      }
+      q.limiter.throttled(now);
+      LOG.info("{} asked to slow down ({}): now at most {} requests/s", q.template, code,
+          String.format("%.2f", q.limiter.rate()));
+    } else if (r.succeeded() && q.limiter != null) {
+      q.limiter.succeeded(now);
+    }
+  }
+
+  /**
+   * The circuit: a destination that failed every attempt for {@code circuitWindowMs} is paused (only probes are
+   * claimed); the first success, a probe's or a late answer's, resumes it.
+   */
+  private void circuit(DestinationQueue q, boolean probe, AttemptResult r) {
+    if (r.succeeded()) {
+      q.failingSinceMs = -1;
+      if (probe || q.circuitOpen) {
+        q.circuitOpen = false;
+        LOG.info("{} answered again: circuit closed, deliveries resume", q.template);
+        writeCircuit(q, () -> circuits.close(q.template)).onSuccess(v -> claim(q));
+      }
+      return;
+    }
+    if (probe) {
+      return;
+    }
+    long endMs = r.startedAt().toEpochMilli() + r.durationMs();
+    if (q.failingSinceMs < 0) {
+      q.failingSinceMs = r.startedAt().toEpochMilli();
+    } else if (!q.circuitOpen && endMs - q.failingSinceMs >= config.delivery().circuitWindowMs()) {
+      q.circuitOpen = true;
+      LOG.warn("{} failed every attempt for {} ms: circuit open, probing every {} ms", q.template,
+          endMs - q.failingSinceMs, config.delivery().circuitProbeIntervalMs());
+      writeCircuit(q, () -> circuits.open(q.template, config.delivery().circuitProbeIntervalMs()));
+    }
+  }
+
+  private Future<Void> writeCircuit(DestinationQueue q, Supplier<Future<Void>> write) {
+    q.circuitWrite = q.circuitWrite.transform(prev -> write.get()).onFailure(err ->
+        LOG.warn("writing the circuit state of {} failed: {}", q.template, err.toString()));
+    return q.circuitWrite;
   }
 
   private void scheduleWake(DestinationQueue q, long atMs) {
