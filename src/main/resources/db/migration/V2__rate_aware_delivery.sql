@@ -11,9 +11,11 @@ CREATE TABLE destination_leases (
 -- The circuit lives in the database so that every instance (and the API) agrees on it.
 -- circuit_open_since: the destination failed every request for delivery.circuitWindowMs; NULL when closed.
 -- circuit_probe_at: when the next single probe chunk may be claimed while open.
+-- circuit_probe_ms: the probe interval of the instance that opened it, so every instance probes at one pace.
 ALTER TABLE destinations
   ADD COLUMN circuit_open_since timestamptz,
-  ADD COLUMN circuit_probe_at   timestamptz;
+  ADD COLUMN circuit_probe_at   timestamptz,
+  ADD COLUMN circuit_probe_ms   bigint;
 
 -- The claim walks the oldest unfinished imports of a destination and takes the lowest open pages of each.
 CREATE INDEX imports_open_by_template ON imports (template, id) WHERE status IN ('QUEUED', 'SENDING');

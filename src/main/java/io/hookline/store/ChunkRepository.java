@@ -27,7 +27,7 @@ public final class ChunkRepository {
    *   <li>rate_lease: a rate-limited destination is sent to by one instance at a time (its token bucket is in
    *       memory); the claim takes or renews that lease, and claims nothing when another instance holds it.</li>
    *   <li>probe: while the circuit is open only one chunk per probe interval is claimable, over all instances.</li>
-   *   <li>fairness: the lowest due pages of each of the oldest unfinished imports, interleaved round-robin (first
+   *   <li>fairness: the lowest due pages of each of the 64 oldest unfinished imports, interleaved round-robin (first
    *       page of every import, then the second, ...), so a huge import does not starve a small one.</li>
    *   <li>ordered: only the lowest unfinished page of an import is claimable.</li>
    * </ul>
@@ -48,7 +48,8 @@ public final class ChunkRepository {
         SELECT room, ordered, circuit_open_since IS NOT NULL AS open FROM d
         WHERE room > 0 AND (rate_limit IS NULL OR EXISTS (SELECT 1 FROM rate_lease))),
       probe AS (
-        UPDATE destinations p SET circuit_probe_at = now() + make_interval(secs => $8::float8 / 1000)
+        UPDATE destinations p
+        SET circuit_probe_at = now() + make_interval(secs => COALESCE(p.circuit_probe_ms, $8::bigint) / 1000.0)
         FROM may_send m
         WHERE p.template = $1 AND m.open AND (p.circuit_probe_at IS NULL OR p.circuit_probe_at <= now())
         RETURNING p.template),
@@ -58,10 +59,10 @@ public final class ChunkRepository {
       open_imports AS (
         SELECT i.id FROM imports i
         WHERE i.template = $1 AND i.status IN ('QUEUED', 'SENDING') AND (SELECT n FROM gate) > 0
-          AND EXISTS (SELECT 1 FROM chunks c WHERE c.import_id = i.id AND c.status IN ('PENDING', 'RETRYING')
-                        AND c.next_attempt_at <= now() AND (c.lease_expires_at IS NULL OR c.lease_expires_at < now()))
         ORDER BY i.id
-        LIMIT 256),
+        -- Not filtered by "has a due chunk": that check cost a scan of every open chunk of each import. An
+        -- import whose open chunks all wait for a retry still takes one of these places until it is due.
+        LIMIT 64),
       candidates AS (
         SELECT p.import_id, p.page FROM open_imports oi CROSS JOIN LATERAL (
           SELECT c.import_id, c.page, row_number() OVER (ORDER BY c.page) AS rn

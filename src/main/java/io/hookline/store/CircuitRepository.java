@@ -13,11 +13,11 @@ public final class CircuitRepository {
 
   private static final String OPEN = """
       UPDATE destinations SET circuit_open_since = COALESCE(circuit_open_since, now()),
-        circuit_probe_at = now() + make_interval(secs => $2::float8 / 1000)
+        circuit_probe_at = now() + make_interval(secs => $2::float8 / 1000), circuit_probe_ms = $2
       WHERE template = $1""";
 
   private static final String CLOSE = """
-      UPDATE destinations SET circuit_open_since = NULL, circuit_probe_at = NULL
+      UPDATE destinations SET circuit_open_since = NULL, circuit_probe_at = NULL, circuit_probe_ms = NULL
       WHERE template = $1 AND circuit_open_since IS NOT NULL""";
 
   private final Pool pool;

@@ -35,7 +35,7 @@ public final class DestinationRepository {
         no_retry_statuses = EXCLUDED.no_retry_statuses, signing_secret = EXCLUDED.signing_secret,
         previous_signing_secret = NULL, previous_secret_until = NULL, updated_at = now(),
         -- new settings (a corrected URL) deserve a fresh start rather than waiting for the next probe
-        circuit_open_since = NULL, circuit_probe_at = NULL
+        circuit_open_since = NULL, circuit_probe_at = NULL, circuit_probe_ms = NULL
       RETURNING (xmax = 0) AS created""";
 
   private static final String UNFINISHED = """

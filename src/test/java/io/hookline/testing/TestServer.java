@@ -25,7 +25,7 @@ public final class TestServer {
   private final Main.Hookline app;
   private final Api api;
 
-  private TestServer(Map<String, String> env) throws Exception {
+  private TestServer(Map<String, String> env, JsonObject overrides) throws Exception {
     Path dataDir = Files.createTempDirectory("hookline-test");
     Map<String, String> all = new HashMap<>(Map.of(
         "HOOKLINE_DB_URL", DB_URL,
@@ -35,6 +35,10 @@ public final class TestServer {
         "HOOKLINE_INSTANCE_ID", "test-" + ProcessHandle.current().pid()));
     all.putAll(env);
     JsonObject conf = new JsonObject().put("delivery", new JsonObject().put("pollIntervalMs", 200));
+    overrides.forEach(section -> {
+      JsonObject into = conf.getJsonObject(section.getKey(), new JsonObject());
+      conf.put(section.getKey(), into.mergeIn((JsonObject) section.getValue()));
+    });
     HooklineConfig config = ConfigLoader.fromJson(conf, all);
     Vertx vertx = Vertx.vertx();
     app = new Main.Hookline(vertx, config);
@@ -46,7 +50,7 @@ public final class TestServer {
   public static synchronized TestServer shared() {
     if (shared == null) {
       try {
-        shared = new TestServer(Map.of());
+        shared = new TestServer(Map.of(), new JsonObject());
       } catch (Exception e) {
         throw new IllegalStateException("could not start hookline for the tests: " + e, e);
       }
@@ -57,7 +61,15 @@ public final class TestServer {
 
   /** A server of its own, with extra environment, for tests that change settings; stop it when done. */
   public static TestServer start(Map<String, String> env) throws Exception {
-    return new TestServer(env);
+    return new TestServer(env, new JsonObject());
+  }
+
+  /**
+   * A server of its own with config file overrides, section by section, e.g.
+   * {@code {"delivery": {"circuitWindowMs": 800}}}; it shares the test database with every other server.
+   */
+  public static TestServer start(Map<String, String> env, JsonObject config) throws Exception {
+    return new TestServer(env, config);
   }
 
   public Api api() {
