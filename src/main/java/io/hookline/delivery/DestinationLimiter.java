@@ -48,12 +48,15 @@ final class DestinationLimiter {
     }
     refill(now);
     boolean atCeiling = rate >= ceiling;
+    double previous = ceiling;
     ceiling = next;
     if (atCeiling || rate > ceiling) {
       rate = ceiling; // not slowed down, or slowed less than the new limit: the new limit is the pace
     }
     if (ceiling != Double.POSITIVE_INFINITY) {
       recoverTo = Double.POSITIVE_INFINITY;
+    } else if (limited() && recoverTo == Double.POSITIVE_INFINITY) {
+      recoverTo = previous; // the limit was removed while slowed down: open again once back at the old limit
     }
     reschedule(now);
   }
