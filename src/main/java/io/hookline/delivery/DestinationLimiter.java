@@ -34,6 +34,7 @@ final class DestinationLimiter {
   private long lastDecrease = Long.MIN_VALUE / 2;
   private long lastIncrease;
   private long timer = -1;
+  private boolean closed;
 
   DestinationLimiter(Vertx vertx, long now) {
     this.vertx = vertx;
@@ -76,6 +77,9 @@ final class DestinationLimiter {
 
   /** Completes when this request may be sent, in the order asked. */
   Future<Void> acquire(long now) {
+    if (closed) {
+      return Promise.<Void>promise().future(); // shutting down: never sent here, its lease is given back
+    }
     if (!limited()) {
       sent.add(now);
       return Future.succeededFuture();
@@ -128,8 +132,16 @@ final class DestinationLimiter {
     reschedule(now);
   }
 
-  /** Cancels the timer; waiting requests stay leased and are released or expire with their chunk leases. */
+  /**
+   * At shutdown, before the chunk leases are given back: nothing waiting is let through any more (another instance
+   * may send those chunks next), and the timer stops.
+   */
   void close() {
+    closed = true;
+    cancelTimer();
+  }
+
+  private void cancelTimer() {
     if (timer != -1) {
       vertx.cancelTimer(timer);
       timer = -1;
@@ -144,11 +156,14 @@ final class DestinationLimiter {
   }
 
   private void reschedule(long now) {
-    close();
+    cancelTimer();
     release(now);
   }
 
   private void release(long now) {
+    if (closed) {
+      return;
+    }
     refill(now);
     while (!waiting.isEmpty() && (!limited() || tokens >= 1)) {
       if (limited()) {

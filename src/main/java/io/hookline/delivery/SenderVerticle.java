@@ -267,6 +267,7 @@ public final class SenderVerticle extends VerticleBase {
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(gaugeTimer);
     queues.values().forEach(q -> q.wakeTimers.values().forEach(vertx::cancelTimer));
+    // Chunks already waiting for a token keep their turn: they are leased and count as in flight.
     Promise<Void> idle = Promise.promise();
     if (leased.isEmpty()) {
       idle.complete();
@@ -282,10 +283,13 @@ public final class SenderVerticle extends VerticleBase {
               statusWriter.queued());
           return Future.succeededFuture();
         }))
+        .compose(v -> chunks.releaseDestinationLeases(config.instanceId()).<Void>mapEmpty()
+            .recover(err -> Future.succeededFuture()))
         .compose(v -> {
           if (leased.isEmpty()) {
             return Future.succeededFuture();
           }
+          queues.values().stream().filter(q -> q.limiter != null).forEach(q -> q.limiter.close());
           LOG.info("releasing {} leases still held at shutdown", leased.size());
           return chunks.release(config.instanceId(), List.copyOf(leased)).<Void>mapEmpty()
               .recover(err -> Future.succeededFuture());

@@ -39,7 +39,10 @@ public final class ChunkRepository {
         FROM destinations WHERE template = $1),
       rate_lease AS (
         INSERT INTO destination_leases AS l (template, owner, expires_at)
-        SELECT template, $2, now() + make_interval(secs => $7::float8 / 1000) FROM d
+        -- outlives the longest attempt: a sender whose every slot waits on a slow answer claims (and so renews)
+        -- again only when one comes back
+        SELECT template, $2, now() + make_interval(secs => GREATEST($7::float8 / 1000, timeout_ms / 1000.0 + 10))
+        FROM d
         WHERE rate_limit IS NOT NULL AND room > 0
         ON CONFLICT (template) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
           WHERE l.owner = EXCLUDED.owner OR l.expires_at < now()
@@ -235,6 +238,12 @@ public final class ChunkRepository {
       rows.forEach(r -> templates.add(r.getString("template")));
       return templates;
     });
+  }
+
+  /** At shutdown: rate-limited destinations this instance sent to pass to another instance at once. */
+  public Future<Integer> releaseDestinationLeases(String owner) {
+    return pool.preparedQuery("DELETE FROM destination_leases WHERE owner = $1").execute(Tuple.of(owner))
+        .map(RowSet::rowCount);
   }
 
   /** Gives back leases this instance holds but will not use (shutdown, a claim it could not start). */
