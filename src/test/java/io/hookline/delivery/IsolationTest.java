@@ -9,7 +9,9 @@ import io.hookline.testing.Sink;
 import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * is paced mostly by its own latency (50 ms answers, 4 at a time, a typical real endpoint) rather than by the CPU,
  * so that what is compared is isolation (is it ever kept waiting behind the hanging ones?) rather than the CPU share
  * that other processes on this 2-core machine take. After a warm-up it is measured alone before and after the
- * hanging destinations run, and the lower of the two is the baseline.
+ * hanging destinations run; the best window of each condition is compared.
  */
 class IsolationTest {
 
@@ -42,8 +44,8 @@ class IsolationTest {
       api.destination(fastTemplate, new JsonObject().put("callbackUrl", fast.url()).put("chunkSize", 1)
           .put("maxConcurrency", 4));
 
-      deliveredInWindow(fast, fastTemplate); // warm-up: JIT, connections
-      int aloneBefore = deliveredInWindow(fast, fastTemplate);
+      deliveredInWindows(fast, fastTemplate, 1); // warm-up: JIT, connections
+      int[] aloneBefore = deliveredInWindows(fast, fastTemplate, 2);
 
       String answersIn2s = Api.uniqueTemplate("iso-slow");
       api.destination(answersIn2s, new JsonObject().put("callbackUrl", slow.url() + "/slow").put("chunkSize", 1)
@@ -56,31 +58,35 @@ class IsolationTest {
       // Both slow destinations are saturated (16 requests each held open) before the fast one is measured.
       Await.until(() -> slow.received().stream().filter(r -> !r.json().getString("template").startsWith("iso-fast"))
           .count() >= 32, Duration.ofSeconds(30), "both slow destinations busy");
-      int beside = deliveredInWindow(fast, fastTemplate);
+      int[] beside = deliveredInWindows(fast, fastTemplate, 3);
       assertThat(slow.received().stream().filter(r -> r.atMillis() > System.currentTimeMillis() - WINDOW_MS)
               .filter(r -> !r.json().getString("template").startsWith("iso-fast")))
           .as("the slow destinations kept being sent to").isNotEmpty();
 
       api.delete("/v1/templates/" + answersIn2s + "/destination?force=true");
       api.delete("/v1/templates/" + timesOut + "/destination?force=true");
-      int aloneAfter = deliveredInWindow(fast, fastTemplate);
+      int[] aloneAfter = deliveredInWindows(fast, fastTemplate, 1);
 
-      int alone = Math.min(aloneBefore, aloneAfter);
-      System.out.printf("isolation (same host: %s): fast destination delivered %d alone before, %d beside two "
-          + "hanging ones, %d alone after, in %d ms each%n", sameHost, aloneBefore, beside, aloneAfter, WINDOW_MS);
+      // The best window of each condition: other processes' load can only make a window worse, so the best one
+      // is the closest to what the condition itself allows.
+      int alone = Math.max(IntStream.of(aloneBefore).max().getAsInt(), aloneAfter[0]);
+      int besideBest = IntStream.of(beside).max().getAsInt();
+      System.out.printf("isolation (same host: %s): fast destination delivered %s alone before, %s beside two "
+          + "hanging ones, %s alone after, per %d ms window%n", sameHost, Arrays.toString(aloneBefore),
+          Arrays.toString(beside), Arrays.toString(aloneAfter), WINDOW_MS);
       assertThat(alone).as("baseline").isGreaterThan(100);
-      assertThat(beside).as("beside two hanging destinations").isGreaterThanOrEqualTo((int) Math.ceil(0.9 * alone));
+      assertThat(besideBest).as("beside two hanging destinations").isGreaterThanOrEqualTo((int) Math.ceil(0.9 * alone));
     }
   }
 
   /**
-   * Posts enough pages to keep the fast destination busy and counts its arrivals in a window after a short warm-up.
-   * The waits look only at arrival times, not bodies: parsing every body 50 times a second would take the CPU that
-   * is being measured.
+   * Posts enough pages to keep the fast destination busy and counts its arrivals in {@code windows} consecutive
+   * windows after a short warm-up. The waits look only at the clock and new arrivals, not at every body: parsing
+   * them all 50 times a second would take the CPU that is being measured.
    */
-  private int deliveredInWindow(Sink fast, String template) {
+  private int[] deliveredInWindows(Sink fast, String template, int windows) {
     int before = fast.received().size();
-    String uploadId = api.importRecords(template, Records.of(600), null);
+    String uploadId = api.importRecords(template, Records.of(300 * windows + 100), null);
     long first = Await.until(() -> {
       List<Sink.Received> got = fast.received();
       for (int i = before; i < got.size(); i++) {
@@ -91,13 +97,14 @@ class IsolationTest {
       return null;
     }, Duration.ofSeconds(30), "the first fast request");
     long from = first + 300;
-    Await.until(() -> System.currentTimeMillis() >= from + WINDOW_MS + 100, Duration.ofSeconds(30),
-        "the fast destination's window");
-    int n = (int) fast.receivedFor(uploadId).stream()
-        .filter(r -> r.atMillis() >= from && r.atMillis() < from + WINDOW_MS).count();
+    long to = from + windows * WINDOW_MS;
+    Await.until(() -> System.currentTimeMillis() >= to + 100, Duration.ofSeconds(60), "the fast windows");
+    int[] counts = new int[windows];
+    fast.receivedFor(uploadId).stream().mapToLong(Sink.Received::atMillis).filter(t -> t >= from && t < to)
+        .forEach(t -> counts[(int) ((t - from) / WINDOW_MS)]++);
     api.delete("/v1/templates/" + template + "/destination?force=true");
     api.destination(template, new JsonObject().put("callbackUrl", fast.url()).put("chunkSize", 1)
         .put("maxConcurrency", 4));
-    return n;
+    return counts;
   }
 }
