@@ -199,6 +199,9 @@ public final class SenderVerticle extends VerticleBase {
   private void pace(DestinationQueue q, AttemptResult r) {
     Integer code = r.statusCode();
     long now = System.nanoTime();
+    if (q.limiter != null) {
+      q.limiter.answered(now);
+    }
     if (code != null && (code == 429 || code == 503) && r.retryAfterMs() != null) {
       if (q.limiter == null) {
         q.limiter = new DestinationLimiter(vertx, now);

@@ -29,6 +29,17 @@ class DestinationLimiterTest {
   }
 
   @Test
+  void untilTheFirstAnswerOnlyOneRequestIsOut() {
+    DestinationLimiter l = new DestinationLimiter(vertx, 0);
+    l.configure(20.0, 0);
+    assertThat(l.acquire(0).succeeded()).isTrue();
+    Future<Void> second = l.acquire(S); // a token is there by now, but the first request has not been answered
+    assertThat(second.isComplete()).isFalse();
+    l.answered(S);
+    assertThat(second.succeeded()).isTrue();
+  }
+
+  @Test
   void pushBackHalvesTheRateOncePerSecondAndSuccessesAddItBackGradually() {
     DestinationLimiter l = new DestinationLimiter(vertx, 0);
     l.configure(20.0, 0);

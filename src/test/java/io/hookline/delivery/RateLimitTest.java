@@ -45,8 +45,7 @@ class RateLimitTest {
     // Three seconds of sending, counted from the first arrival.
     long first = Await.until(() -> sink.received().isEmpty() ? null : sink.received().get(0).atMillis(),
         Duration.ofSeconds(30), "the first request");
-    Await.until(() -> sink.received().stream().anyMatch(r -> r.atMillis() >= first + 3_000),
-        Duration.ofSeconds(30), "three seconds of requests");
+    Await.until(() -> System.currentTimeMillis() >= first + 3_100, Duration.ofSeconds(30), "three seconds of requests");
     List<Long> at = sink.received().stream().map(Sink.Received::atMillis).filter(t -> t < first + 3_000).toList();
 
     // Requests per 100 ms bucket; every run of ten buckets is a one-second window.
@@ -56,6 +55,8 @@ class RateLimitTest {
     for (int i = 0; i + 10 <= buckets.length; i++) {
       worst = Math.max(worst, Arrays.stream(buckets, i, i + 10).sum());
     }
+    // The first request opens the connection, so it can arrive late and close to the second: the "+1".
+    System.out.println("first arrivals (ms): " + at.subList(0, 8).stream().map(t -> t - first).toList());
     System.out.printf("%s, rateLimit 20: %d requests in 3 s, busiest 1 s window %d, per 100 ms: %s%n", prefix,
         at.size(), worst, Arrays.toString(buckets));
     assertThat(worst).as("busiest one-second window").isLessThanOrEqualTo(21);
