@@ -1,7 +1,6 @@
 package io.hookline.delivery;
 
 import io.hookline.store.Destination;
-import io.vertx.core.Future;
 import java.util.TreeMap;
 
 /** The sender's state for one destination: what is in flight, whether a claim is running, and retry wake-ups. */
@@ -18,15 +17,11 @@ final class DestinationQueue {
   final TreeMap<Long, Long> wakeTimers = new TreeMap<>();
   /** The pace of sends; null until the destination has a rateLimit or first pushes back (429/503). */
   DestinationLimiter limiter;
-  /** Start (epoch ms) of the unbroken run of failed attempts this instance has seen; -1 after a success. */
-  long failingSinceMs = -1;
-  /** This instance opened the circuit, or probed it, and has not seen a success since. */
-  boolean circuitOpen;
-  /** Circuit writes, chained so that an open and a close never overtake each other on the pool. */
-  Future<Void> circuitWrite = Future.succeededFuture();
+  final DestinationCircuit circuit;
 
-  DestinationQueue(String template) {
+  DestinationQueue(String template, long circuitWindowMs) {
     this.template = template;
+    this.circuit = new DestinationCircuit(circuitWindowMs);
   }
 
   int cap(int defaultMaxConcurrency) {

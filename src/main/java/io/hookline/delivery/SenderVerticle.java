@@ -18,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +97,7 @@ public final class SenderVerticle extends VerticleBase {
   }
 
   private void wake(String template) {
-    claim(queues.computeIfAbsent(template, DestinationQueue::new));
+    claim(queues.computeIfAbsent(template, t -> new DestinationQueue(t, config.delivery().circuitWindowMs())));
   }
 
   private void wakeAllWithWork() {
@@ -139,7 +138,7 @@ public final class SenderVerticle extends VerticleBase {
             return;
           }
           if (claim.probe()) {
-            q.circuitOpen = true;
+            q.circuit.probing();
           }
           for (ClaimedChunk c : claimed) {
             attempt(q, claim.destination(), c, claim.probe());
@@ -150,7 +149,7 @@ public final class SenderVerticle extends VerticleBase {
   /** The destination as this claim saw it: cap, rate limit, and a fresh failure count after a new URL. */
   private void settings(DestinationQueue q, Destination d) {
     if (q.destination != null && !q.destination.callbackUrl().equals(d.callbackUrl())) {
-      q.failingSinceMs = -1;
+      q.circuit.reset();
     }
     q.destination = d;
     if (q.limiter == null && d.rateLimit() != null) {
@@ -216,36 +215,27 @@ public final class SenderVerticle extends VerticleBase {
 
   /**
    * The circuit: a destination that failed every attempt for {@code circuitWindowMs} is paused (only probes are
-   * claimed); the first success, a probe's or a late answer's, resumes it.
+   * claimed); the first success resumes it, and its waiting chunks are claimed at once.
    */
   private void circuit(DestinationQueue q, boolean probe, AttemptResult r) {
-    if (r.succeeded()) {
-      q.failingSinceMs = -1;
-      if (probe || q.circuitOpen) {
-        q.circuitOpen = false;
-        LOG.info("{} answered again: circuit closed, deliveries resume", q.template);
-        writeCircuit(q, () -> circuits.close(q.template)).onSuccess(v -> claim(q));
+    long probeMs = config.delivery().circuitProbeIntervalMs();
+    switch (q.circuit.record(probe, r)) {
+      case OPEN -> {
+        LOG.warn("{} failed every attempt for {} ms: circuit open, probing every {} ms", q.template,
+            q.circuit.failingForMs(r.startedAt().toEpochMilli() + r.durationMs()), probeMs);
+        q.circuit.write(() -> circuits.open(q.template, probeMs)).onFailure(err -> circuitWriteFailed(q, err));
       }
-      return;
-    }
-    if (probe) {
-      return;
-    }
-    long endMs = r.startedAt().toEpochMilli() + r.durationMs();
-    if (q.failingSinceMs < 0) {
-      q.failingSinceMs = r.startedAt().toEpochMilli();
-    } else if (!q.circuitOpen && endMs - q.failingSinceMs >= config.delivery().circuitWindowMs()) {
-      q.circuitOpen = true;
-      LOG.warn("{} failed every attempt for {} ms: circuit open, probing every {} ms", q.template,
-          endMs - q.failingSinceMs, config.delivery().circuitProbeIntervalMs());
-      writeCircuit(q, () -> circuits.open(q.template, config.delivery().circuitProbeIntervalMs()));
+      case CLOSE -> {
+        LOG.info("{} answered again: circuit closed, deliveries resume", q.template);
+        q.circuit.write(() -> circuits.close(q.template)).onSuccess(v -> claim(q))
+            .onFailure(err -> circuitWriteFailed(q, err));
+      }
+      case NONE -> { }
     }
   }
 
-  private Future<Void> writeCircuit(DestinationQueue q, Supplier<Future<Void>> write) {
-    q.circuitWrite = q.circuitWrite.transform(prev -> write.get()).onFailure(err ->
-        LOG.warn("writing the circuit state of {} failed: {}", q.template, err.toString()));
-    return q.circuitWrite;
+  private static void circuitWriteFailed(DestinationQueue q, Throwable err) {
+    LOG.warn("writing the circuit state of {} failed: {}", q.template, err.toString());
   }
 
   private void scheduleWake(DestinationQueue q, long atMs) {
