@@ -15,6 +15,7 @@ import io.hookline.security.ExtraCaTrust;
 import io.hookline.security.SecretBox;
 import io.hookline.security.TargetPolicy;
 import io.hookline.store.ChunkRepository;
+import io.hookline.store.CircuitRepository;
 import io.hookline.store.Database;
 import io.hookline.store.ImportRepository;
 import io.vertx.core.DeploymentOptions;
@@ -178,7 +179,7 @@ public final class Main {
                 config.delivery().authValueRetentionDays())).map(id))
             .compose(id -> {
               chunkerDeployment = id;
-              return vertx.deployVerticle(new SenderVerticle(config, chunks, client));
+              return vertx.deployVerticle(new SenderVerticle(config, chunks, new CircuitRepository(db.pool()), client));
             })
             .compose(id -> {
               senderDeployment = id;

@@ -56,7 +56,9 @@ public final class ImportRoutes {
     Long after = q.cursor("after");
     withImport(ctx, found -> chunks.listChunks(found.id(), found.template(), status, limit,
             after == null ? null : (int) Math.min(after, Integer.MAX_VALUE))
-        .onSuccess(page -> Json.send(ctx, 200, page.toJson())).onFailure(ctx::fail));
+        .onSuccess(page -> Json.send(ctx, 200, page.toJson()
+            .put("destinationState", found.view().getString("destinationState"))))
+        .onFailure(ctx::fail));
   }
 
   private void attempts(RoutingContext ctx) {

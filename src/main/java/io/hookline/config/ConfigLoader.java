@@ -103,7 +103,12 @@ public final class ConfigLoader {
             positive(delivery, "statusQueueLimit", 8192),
             positive(delivery, "responseExcerptBytes", 2048),
             delivery.getString("trustedCaFile"),
-            positive(delivery, "authValueRetentionDays", 7)),
+            positive(delivery, "authValueRetentionDays", 7),
+            // a destination failing every request this long is paused (circuit open) and only probed
+            positiveLong(delivery, "circuitWindowMs", 600_000L),
+            positiveLong(delivery, "circuitProbeIntervalMs", 30_000L),
+            // how long a rate-limited destination stays with one instance after its last claim
+            positiveLong(delivery, "destinationLeaseMs", 10_000L)),
         positiveLong(shutdown, "graceMs", 10_000));
   }
 

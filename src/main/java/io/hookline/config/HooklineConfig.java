@@ -33,7 +33,10 @@ public record HooklineConfig(
       int statusQueueLimit,
       int responseExcerptBytes,
       String trustedCaFile,
-      int authValueRetentionDays) {}
+      int authValueRetentionDays,
+      long circuitWindowMs,
+      long circuitProbeIntervalMs,
+      long destinationLeaseMs) {}
 
   @Override
   public String toString() {

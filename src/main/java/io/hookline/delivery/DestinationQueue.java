@@ -15,9 +15,13 @@ final class DestinationQueue {
   Destination destination;
   /** Wake-up time (epoch ms) → timer id, one per distinct retry time. */
   final TreeMap<Long, Long> wakeTimers = new TreeMap<>();
+  /** The pace of sends; null until the destination has a rateLimit or first pushes back (429/503). */
+  DestinationLimiter limiter;
+  final DestinationCircuit circuit;
 
-  DestinationQueue(String template) {
+  DestinationQueue(String template, long circuitWindowMs) {
     this.template = template;
+    this.circuit = new DestinationCircuit(circuitWindowMs);
   }
 
   int cap(int defaultMaxConcurrency) {

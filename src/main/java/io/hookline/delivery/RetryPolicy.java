@@ -34,7 +34,7 @@ final class RetryPolicy {
       status = Outcome.ChunkStatus.UNDELIVERED;
     }
     return new Outcome(c.importId(), c.page(), template, c.leaseToken(), status, r.startedAt(), r.durationMs(),
-        r.statusCode(), r.error(), r.excerpt(), nextAt);
+        r.statusCode(), r.error(), r.excerpt(), nextAt, false);
   }
 
   /** The wait after failed attempt number {@code attempt} (1-based within the budget). */

@@ -3,6 +3,8 @@ package io.hookline.delivery;
 import io.hookline.bus.Addresses;
 import io.hookline.config.HooklineConfig;
 import io.hookline.store.ChunkRepository;
+import io.hookline.store.CircuitRepository;
+import io.hookline.store.Claim;
 import io.hookline.store.ClaimedChunk;
 import io.hookline.store.Destination;
 import io.hookline.store.Outcome;
@@ -35,6 +37,7 @@ public final class SenderVerticle extends VerticleBase {
   private final HooklineConfig config;
   private final ChunkRepository chunks;
   private final WebhookClient client;
+  private final CircuitRepository circuits;
   private final Map<String, DestinationQueue> queues = new HashMap<>();
   /** Lease tokens of chunks this instance holds and has not yet recorded an outcome for. */
   private final Set<Long> leased = new HashSet<>();
@@ -53,9 +56,11 @@ public final class SenderVerticle extends VerticleBase {
   private boolean polling;
   private boolean stopping;
 
-  public SenderVerticle(HooklineConfig config, ChunkRepository chunks, WebhookClient client) {
+  public SenderVerticle(HooklineConfig config, ChunkRepository chunks, CircuitRepository circuits,
+      WebhookClient client) {
     this.config = config;
     this.chunks = chunks;
+    this.circuits = circuits;
     this.client = client;
   }
 
@@ -63,7 +68,8 @@ public final class SenderVerticle extends VerticleBase {
   public Future<?> start() {
     HooklineConfig.Delivery d = config.delivery();
     retryPolicy = new RetryPolicy(d.maxRetryAfterMs());
-    statusWriter = new StatusWriter(vertx, chunks::record, d.statusBatchSize(), d.statusQueueLimit(), this::wakeAllWithWork);
+    statusWriter = new StatusWriter(vertx, chunks::record, d.statusBatchSize(), d.statusQueueLimit(),
+        this::wakeAllWithWork);
     metrics = new DeliveryMetrics();
     workConsumer = vertx.eventBus().localConsumer(Addresses.WORK, msg -> wake(msg.body()));
     pollTimer = vertx.setPeriodic(0, d.pollIntervalMs(), id -> poll());
@@ -117,7 +123,7 @@ public final class SenderVerticle extends VerticleBase {
   }
 
   private void wake(String template) {
-    claim(queues.computeIfAbsent(template, DestinationQueue::new));
+    claim(queues.computeIfAbsent(template, t -> new DestinationQueue(t, config.delivery().circuitWindowMs())));
   }
 
   private void wakeAllWithWork() {
@@ -128,57 +134,89 @@ public final class SenderVerticle extends VerticleBase {
     if (stopping || q.claiming || !statusWriter.hasRoom() || !statusWriter.healthy()) {
       return; // a running claim, a completion or the writer's onRoom calls again
     }
-    int free = q.cap(config.delivery().defaultMaxConcurrency()) - q.inFlight;
+    HooklineConfig.Delivery cfg = config.delivery();
+    int free = q.cap(cfg.defaultMaxConcurrency()) - q.inFlight;
     if (free <= 0) {
       return;
     }
+    // A rate-limited destination gets about a second of tokens per claim, so no claimed chunk waits long.
+    int want = q.limiter == null ? free : Math.min(free, q.limiter.batch());
+    int inFlight = q.inFlight;
     q.claiming = true;
     claimsRunning++;
-    chunks.claim(q.template, config.instanceId(), free, config.delivery().leaseSeconds()).onComplete(ar -> {
-      q.claiming = false;
-      claimsRunning--;
-      if (ar.failed()) {
-        LOG.warn("claiming chunks for {} failed: {}", q.template, ar.cause().toString());
-        checkIdle();
-        return; // the poll tries again
-      }
-      List<ClaimedChunk> claimed = ar.result().chunks();
-      if (ar.result().destination() != null) {
-        q.destination = ar.result().destination();
-      }
-      // The claim took at most the destination's own cap, which the first claim did not know yet.
-      q.moreDue = claimed.size() >= Math.min(free, q.cap(config.delivery().defaultMaxConcurrency()));
-      if (stopping) {
-        claimed.forEach(c -> unused.add(c.leaseToken()));
-        checkIdle();
-        return;
-      }
-      for (ClaimedChunk c : claimed) {
-        attempt(q, ar.result().destination(), c);
-      }
-      // Requests that finished while this claim ran could not claim (one claim at a time): fill their slots now.
-      if (q.moreDue && q.inFlight < q.cap(config.delivery().defaultMaxConcurrency())) {
-        claim(q);
-      }
-    });
+    chunks.claim(new ChunkRepository.ClaimRequest(q.template, config.instanceId(), want, cfg.leaseSeconds(),
+        inFlight, cfg.defaultMaxConcurrency(), cfg.destinationLeaseMs(), cfg.circuitProbeIntervalMs()))
+        .onComplete(ar -> {
+          q.claiming = false;
+          claimsRunning--;
+          if (ar.failed()) {
+            LOG.warn("claiming chunks for {} failed: {}", q.template, ar.cause().toString());
+            checkIdle();
+            return; // the poll tries again
+          }
+          Claim claim = ar.result();
+          List<ClaimedChunk> claimed = claim.chunks();
+          if (claim.destination() != null) {
+            settings(q, claim.destination());
+          }
+          // Everything asked for (as far as the destination's own cap allowed) came: more is probably due.
+          int asked = Math.min(want, q.cap(cfg.defaultMaxConcurrency()) - inFlight);
+          q.moreDue = !claim.probe() && !claimed.isEmpty() && claimed.size() >= asked;
+          if (stopping) {
+            claimed.forEach(c -> unused.add(c.leaseToken()));
+            checkIdle();
+            return;
+          }
+          if (claim.probe()) {
+            q.circuit.probing();
+          }
+          for (ClaimedChunk c : claimed) {
+            attempt(q, claim.destination(), c, claim.probe());
+          }
+          // Requests that finished while this claim ran could not claim (one claim at a time): fill their slots.
+          if (q.moreDue) {
+            claim(q);
+          }
+        });
   }
 
-  private void attempt(DestinationQueue q, Destination d, ClaimedChunk c) {
+  /** The destination as this claim saw it: cap, rate limit, and a fresh failure count after a new URL. */
+  private void settings(DestinationQueue q, Destination d) {
+    if (q.destination != null && !q.destination.callbackUrl().equals(d.callbackUrl())) {
+      q.circuit.reset();
+    }
+    q.destination = d;
+    if (q.limiter == null && d.rateLimit() != null) {
+      q.limiter = new DestinationLimiter(vertx, System.nanoTime());
+    }
+    if (q.limiter != null) {
+      q.limiter.configure(d.rateLimit(), System.nanoTime());
+    }
+  }
+
+  private void attempt(DestinationQueue q, Destination d, ClaimedChunk c, boolean probe) {
     q.inFlight++;
     leased.add(c.leaseToken());
-    client.send(d, c).onComplete(ar -> {
+    Future<Void> turn = q.limiter == null ? Future.succeededFuture() : q.limiter.acquire(System.nanoTime());
+    turn.compose(v -> client.send(d, c)).onComplete(ar -> {
       AttemptResult r = ar.result();
       q.inFlight--;
       metrics.attempt(q.template, r);
+      pace(q, r);
       Outcome outcome = retryPolicy.decide(d, c, r, q.template);
-      if (LOG.isDebugEnabled()) {
-        LOG.debug("{} page {} attempt {}: {} → {}", c.uploadId(), c.page(), c.attempts() + 1,
-            r.statusCode() != null ? r.statusCode() : r.error(), outcome.status());
+      if (probe && !r.succeeded()) {
+        outcome = outcome.asFreeRetry(java.time.Instant.now()); // claimable again, but only as the next probe
       }
-      statusWriter.submit(outcome).onComplete(w -> {
+      circuit(q, probe, r);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{} page {} attempt {}: {} → {}{}", c.uploadId(), c.page(), c.attempts() + 1,
+            r.statusCode() != null ? r.statusCode() : r.error(), outcome.status(), probe ? " (probe)" : "");
+      }
+      Outcome recorded = outcome;
+      statusWriter.submit(recorded).onComplete(w -> {
         leased.remove(c.leaseToken());
-        if (outcome.nextAttemptAt() != null) {
-          scheduleWake(q, outcome.nextAttemptAt().toEpochMilli());
+        if (recorded.nextAttemptAt() != null) {
+          scheduleWake(q, recorded.nextAttemptAt().toEpochMilli());
         }
         checkIdle();
       });
@@ -186,6 +224,50 @@ public final class SenderVerticle extends VerticleBase {
         claim(q);
       }
     });
+  }
+
+  /** AIMD: a 429/503 with Retry-After slows the whole destination down; successes speed it up again. */
+  private void pace(DestinationQueue q, AttemptResult r) {
+    Integer code = r.statusCode();
+    long now = System.nanoTime();
+    if (q.limiter != null) {
+      q.limiter.answered(now);
+    }
+    if (code != null && (code == 429 || code == 503) && r.retryAfterMs() != null) {
+      if (q.limiter == null) {
+        q.limiter = new DestinationLimiter(vertx, now);
+      }
+      q.limiter.throttled(now);
+      LOG.info("{} asked to slow down ({}): now at most {} requests/s", q.template, code,
+          String.format("%.2f", q.limiter.rate()));
+    } else if (r.succeeded() && q.limiter != null) {
+      q.limiter.succeeded(now);
+    }
+  }
+
+  /**
+   * The circuit: a destination that failed every attempt for {@code circuitWindowMs} is paused (only probes are
+   * claimed); the first success resumes it, and its waiting chunks are claimed at once.
+   */
+  private void circuit(DestinationQueue q, boolean probe, AttemptResult r) {
+    long probeMs = config.delivery().circuitProbeIntervalMs();
+    switch (q.circuit.record(probe, r)) {
+      case OPEN -> {
+        LOG.warn("{} failed every attempt for {} ms: circuit open, probing every {} ms", q.template,
+            q.circuit.failingForMs(r.startedAt().toEpochMilli() + r.durationMs()), probeMs);
+        q.circuit.write(() -> circuits.open(q.template, probeMs)).onFailure(err -> circuitWriteFailed(q, err));
+      }
+      case CLOSE -> {
+        LOG.info("{} answered again: circuit closed, deliveries resume", q.template);
+        q.circuit.write(() -> circuits.close(q.template)).onSuccess(v -> claim(q))
+            .onFailure(err -> circuitWriteFailed(q, err));
+      }
+      case NONE -> { }
+    }
+  }
+
+  private static void circuitWriteFailed(DestinationQueue q, Throwable err) {
+    LOG.warn("writing the circuit state of {} failed: {}", q.template, err.toString());
   }
 
   /** While stopping: idle once no claim is running and every request's outcome is written. */
@@ -217,6 +299,7 @@ public final class SenderVerticle extends VerticleBase {
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(gaugeTimer);
     queues.values().forEach(q -> q.wakeTimers.values().forEach(vertx::cancelTimer));
+    // Chunks already waiting for a token keep their turn: they are leased and count as in flight.
     Promise<Void> idle = Promise.promise();
     idleWaiters.add(idle);
     checkIdle();
@@ -229,9 +312,12 @@ public final class SenderVerticle extends VerticleBase {
               statusWriter.queued());
           return Future.succeededFuture();
         }))
+        .compose(v -> chunks.releaseDestinationLeases(config.instanceId()).<Void>mapEmpty()
+            .recover(err -> Future.succeededFuture()))
         .compose(v -> {
           // Leases were renewed through the grace period; what is still held now is given back.
           vertx.cancelTimer(renewTimer);
+          queues.values().stream().filter(q -> q.limiter != null).forEach(q -> q.limiter.close());
           List<Long> held = new ArrayList<>(leased);
           held.addAll(unused);
           if (held.isEmpty()) {

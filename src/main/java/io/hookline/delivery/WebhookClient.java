@@ -29,12 +29,17 @@ import java.util.Map;
 import javax.net.ssl.SSLException;
 
 /**
- * Sends one webhook request. One HTTP client for the process: redirects never followed, keep-alive, no pipelining,
- * pool and wait queue bounded. The timeout is a hard deadline over the whole exchange (connect, send, response and
- * body), enforced with a timer that resets the request. At most 2 KiB of a response body is kept.
+ * Sends one webhook request. Redirects never followed, keep-alive, no pipelining, pool and wait queue bounded. The
+ * timeout is a hard deadline over the whole exchange (connect, send, response and body), enforced with a timer that
+ * resets the request. At most 2 KiB of a response body is kept.
+ *
+ * <p>One connection pool per destination (an HTTP client each, made on first use, all with the same options):
+ * Vert.x pools per host and port, so destinations on one host would otherwise share a pool, and enough hanging
+ * requests of some could leave the others queued behind them. Each destination's own cap (maxConcurrency) bounds
+ * its pool; an idle pool holds no connections after the idle timeout.
  *
  * <p>The core HttpClient is used rather than WebClient because a whole-request deadline that frees the connection
- * and a capped body are both simpler to get right on it.
+ * and a capped body are both simpler to get right on it. Called only from the sender's event loop.
  */
 public final class WebhookClient {
 
@@ -44,7 +49,9 @@ public final class WebhookClient {
   private static final long DNS_CACHE_MS = 30_000;
 
   private final Vertx vertx;
-  private final HttpClientAgent client;
+  private final HttpClientOptions clientOptions;
+  private final PoolOptions poolOptions;
+  private final Map<String, HttpClientAgent> clients = new HashMap<>();
   private final TargetPolicy targets;
   private final int excerptBytes;
   private final Map<String, Resolved> dnsCache = new HashMap<>();
@@ -56,26 +63,30 @@ public final class WebhookClient {
     this.vertx = vertx;
     this.targets = targets;
     this.excerptBytes = excerptBytes;
-    HttpClientOptions options = new HttpClientOptions()
+    this.clientOptions = new HttpClientOptions()
         .setVerifyHost(true)
-        .setTrustAll(false);
+        .setTrustAll(false)
+        .setKeepAlive(true)
+        .setPipelining(false)
+        .setMaxRedirects(0)
+        .setConnectTimeout(10_000)
+        .setIdleTimeout(60)
+        .setDecompressionSupported(false)
+        .setName("hookline-webhooks");
     if (trust != null) {
-      options.setTrustOptions(trust);
+      clientOptions.setTrustOptions(trust);
     }
-    this.client = vertx.createHttpClient(
-        options
-            .setKeepAlive(true)
-            .setPipelining(false)
-            .setMaxRedirects(0)
-            .setConnectTimeout(10_000)
-            .setIdleTimeout(60)
-            .setDecompressionSupported(false)
-            .setName("hookline-webhooks"),
-        new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(16_384));
+    this.poolOptions = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(16_384);
+  }
+
+  private HttpClientAgent clientFor(Destination d) {
+    return clients.computeIfAbsent(d.template(), t -> vertx.createHttpClient(clientOptions, poolOptions));
   }
 
   public Future<Void> close() {
-    return client.close();
+    // The clients were made on the sender's event loop and may have closed with its verticle already.
+    return Future.join(clients.values().stream()
+        .map(c -> c.close().recover(err -> Future.succeededFuture())).toList()).mapEmpty();
   }
 
   /** Never fails: every failure is an {@link AttemptResult} with the reason. Runs on the caller's event loop. */
@@ -107,7 +118,7 @@ public final class WebhookClient {
             // Connect to the address that was checked; Host and SNI keep the name.
             options.setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()));
           }
-          return client.request(options);
+          return clientFor(d).request(options);
         })
         .compose(req -> {
           request[0] = req;

@@ -17,27 +17,84 @@ import java.util.List;
 public final class ChunkRepository {
 
   /**
-   * One statement: lease up to $3 due chunks of one destination (skipping rows another instance holds) and return
-   * them with their body, their import's fields and the destination's settings as they are now.
+   * One statement: lease the next chunks of one destination and return them with their body, their import's fields
+   * and the destination's settings as they are now. Parameters: $1 template, $2 owner, $3 most chunks wanted (the
+   * rate limiter's batch), $4 chunk lease seconds, $5 requests this instance has in flight there, $6 the default
+   * maxConcurrency, $7 destination lease ms, $8 circuit probe interval ms.
+   *
+   * <ul>
+   *   <li>room: never more than maxConcurrency in flight, whatever the caller believes the setting is.</li>
+   *   <li>rate_lease: a rate-limited destination is sent to by one instance at a time (its token bucket is in
+   *       memory); the claim takes or renews that lease, and claims nothing when another instance holds it.</li>
+   *   <li>probe: while the circuit is open only one chunk per probe interval is claimable, over all instances.</li>
+   *   <li>fairness: the lowest due pages of each of the 64 oldest unfinished imports, interleaved round-robin (first
+   *       page of every import, then the second, ...), so a huge import does not starve a small one.</li>
+   *   <li>ordered: only the lowest unfinished page of an import is claimable.</li>
+   * </ul>
    */
   private static final String CLAIM = """
-      WITH claimed AS (
+      WITH d AS (
+        SELECT template, ordered, timeout_ms, rate_limit, circuit_open_since,
+          GREATEST(0, LEAST($3::int, COALESCE(max_concurrency, $6::int) - $5::int)) AS room
+        FROM destinations WHERE template = $1),
+      rate_lease AS (
+        INSERT INTO destination_leases AS l (template, owner, expires_at)
+        -- outlives the longest attempt: a sender whose every slot waits on a slow answer claims (and so renews)
+        -- again only when one comes back
+        SELECT template, $2, now() + make_interval(secs => GREATEST($7::float8 / 1000, timeout_ms / 1000.0 + 10))
+        FROM d
+        WHERE rate_limit IS NOT NULL AND room > 0
+        ON CONFLICT (template) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+          WHERE l.owner = EXCLUDED.owner OR l.expires_at < now()
+        RETURNING owner),
+      may_send AS (
+        SELECT room, ordered, circuit_open_since IS NOT NULL AS open FROM d
+        WHERE room > 0 AND (rate_limit IS NULL OR EXISTS (SELECT 1 FROM rate_lease))),
+      probe AS (
+        UPDATE destinations p
+        SET circuit_probe_at = now() + make_interval(secs => COALESCE(p.circuit_probe_ms, $8::bigint) / 1000.0)
+        FROM may_send m
+        WHERE p.template = $1 AND m.open AND (p.circuit_probe_at IS NULL OR p.circuit_probe_at <= now())
+        RETURNING p.template),
+      gate AS (
+        SELECT ordered, open, CASE WHEN NOT open THEN room WHEN EXISTS (SELECT 1 FROM probe) THEN 1 ELSE 0 END AS n
+        FROM may_send),
+      open_imports AS (
+        SELECT i.id FROM imports i
+        WHERE i.template = $1 AND i.status IN ('QUEUED', 'SENDING') AND (SELECT n FROM gate) > 0
+        ORDER BY i.id
+        -- Not filtered by "has a due chunk": that check cost a scan of every open chunk of each import. An
+        -- import whose open chunks all wait for a retry still takes one of these places until it is due.
+        LIMIT 64),
+      candidates AS (
+        SELECT p.import_id, p.page FROM open_imports oi CROSS JOIN LATERAL (
+          SELECT c.import_id, c.page, row_number() OVER (ORDER BY c.page) AS rn
+          FROM chunks c
+          WHERE c.import_id = oi.id AND c.status IN ('PENDING', 'RETRYING') AND c.next_attempt_at <= now()
+            AND (c.lease_expires_at IS NULL OR c.lease_expires_at < now())
+            AND NOT ((SELECT ordered FROM gate) AND EXISTS (
+              SELECT 1 FROM chunks e WHERE e.import_id = c.import_id AND e.page < c.page
+                AND e.status IN ('PENDING', 'RETRYING')))
+          ORDER BY c.page
+          LIMIT (SELECT n FROM gate)) p
+        ORDER BY p.rn, p.import_id
+        LIMIT (SELECT n FROM gate)),
+      due AS (
+        SELECT c.import_id, c.page FROM chunks c JOIN candidates USING (import_id, page)
+        WHERE c.template = $1 AND c.status IN ('PENDING', 'RETRYING')
+          AND (c.lease_expires_at IS NULL OR c.lease_expires_at < now())
+        FOR UPDATE OF c SKIP LOCKED),
+      claimed AS (
         UPDATE chunks c SET lease_owner = $2,
           -- the sender renews the leases it holds (see renew), so a lease outlives a long attempt while its
           -- owner lives, and a dead owner's chunks are free again leaseSeconds after its last renewal
           lease_expires_at = now() + make_interval(secs => $4::float8),
           lease_token = nextval('lease_tokens')
-        FROM (SELECT import_id, page FROM chunks
-              WHERE template = $1 AND status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now()
-                AND (lease_expires_at IS NULL OR lease_expires_at < now())
-                AND EXISTS (SELECT 1 FROM destinations WHERE template = $1)
-              ORDER BY next_attempt_at, import_id, page
-              -- the caller's free slots; before its first claim it does not know the destination's own cap
-              LIMIT LEAST($3, COALESCE((SELECT max_concurrency FROM destinations WHERE template = $1), $3))
-              FOR UPDATE SKIP LOCKED) due
+        FROM due
         WHERE c.import_id = due.import_id AND c.page = due.page
         RETURNING c.import_id, c.page, c.template, c.records, c.attempts, c.budget_start, c.lease_token)
       SELECT cl.*, i.upload_id, i.webhook_key, i.total_records, i.total_pages, i.extra, i.auth_value, b.data,
+        (SELECT open FROM gate) AS probe,
         """ + DestinationRepository.COLUMNS + """
 
       FROM claimed cl
@@ -53,10 +110,13 @@ public final class ChunkRepository {
   private static final String RECORD = """
       WITH o AS (
         SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::timestamptz[], $6::int[],
-                             $7::int[], $8::text[], $9::text[], $10::timestamptz[])
-          AS o(import_id, page, token, status, started_at, duration_ms, status_code, error, excerpt, next_at)),
+                             $7::int[], $8::text[], $9::text[], $10::timestamptz[], $11::bool[])
+          AS o(import_id, page, token, status, started_at, duration_ms, status_code, error, excerpt, next_at,
+               free)),
       upd AS (
+        -- a free attempt (a failed circuit probe) is logged but moves the budget's start along with it
         UPDATE chunks c SET status = o.status, attempts = c.attempts + 1, last_status_code = o.status_code,
+          budget_start = c.budget_start + CASE WHEN o.free THEN 1 ELSE 0 END,
           last_error = o.error, next_attempt_at = COALESCE(o.next_at, c.next_attempt_at),
           delivered_at = CASE WHEN o.status = 'DELIVERED' THEN now() END,
           lease_owner = NULL, lease_expires_at = NULL, lease_token = NULL
@@ -109,16 +169,24 @@ public final class ChunkRepository {
     this.secrets = secrets;
   }
 
-  public Future<Claim> claim(String template, String owner, int limit, int leaseSeconds) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(template, owner, limit, leaseSeconds)).map(rows -> {
+  /** What the sender asks of one claim; see {@link #CLAIM} for how each part is used. */
+  public record ClaimRequest(String template, String owner, int limit, int leaseSeconds, int inFlight,
+      int defaultMaxConcurrency, long destinationLeaseMs, long probeIntervalMs) {}
+
+  public Future<Claim> claim(ClaimRequest q) {
+    Tuple t = Tuple.of(q.template(), q.owner(), q.limit(), q.leaseSeconds(), q.inFlight(),
+        q.defaultMaxConcurrency(), q.destinationLeaseMs(), q.probeIntervalMs());
+    return pool.preparedQuery(CLAIM).execute(t).map(rows -> {
       if (rows.size() == 0) {
-        return new Claim(null, List.of());
+        return new Claim(null, List.of(), false);
       }
+      boolean probe = false;
       List<ClaimedChunk> chunks = new ArrayList<>(rows.size());
       Destination destination = null;
       for (Row r : rows) {
         if (destination == null) {
           destination = DestinationRepository.fromRow(r, secrets);
+          probe = Boolean.TRUE.equals(r.getBoolean("probe"));
         }
         Buffer auth = r.getBuffer("auth_value");
         String authValue = null;
@@ -136,7 +204,7 @@ public final class ChunkRepository {
             r.getString("upload_id"), r.getString("webhook_key"), r.getLong("total_records"),
             r.getInteger("total_pages"), r.getBuffer("extra"), authValue, authUnreadable, r.getBuffer("data")));
       }
-      return new Claim(destination, chunks);
+      return new Claim(destination, chunks, probe);
     });
   }
 
@@ -153,6 +221,7 @@ public final class ChunkRepository {
     String[] errors = new String[n];
     String[] excerpts = new String[n];
     OffsetDateTime[] nextAt = new OffsetDateTime[n];
+    Boolean[] free = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Outcome o = outcomes.get(i);
       importIds[i] = o.importId();
@@ -165,11 +234,12 @@ public final class ChunkRepository {
       errors[i] = o.error();
       excerpts[i] = o.responseExcerpt();
       nextAt[i] = DestinationRepository.utc(o.nextAttemptAt());
+      free[i] = o.freeAttempt();
     }
     Tuple t = Tuple.tuple().addArrayOfLong(importIds).addArrayOfInteger(pages).addArrayOfLong(tokens)
         .addArrayOfString(statuses).addArrayOfOffsetDateTime(started).addArrayOfInteger(durations)
         .addArrayOfInteger(codes).addArrayOfString(errors).addArrayOfString(excerpts)
-        .addArrayOfOffsetDateTime(nextAt);
+        .addArrayOfOffsetDateTime(nextAt).addArrayOfBoolean(free);
     return pool.preparedQuery(RECORD).execute(t).map(rows -> rows.iterator().next().getInteger("applied"));
   }
 
@@ -180,6 +250,12 @@ public final class ChunkRepository {
       rows.forEach(r -> templates.add(r.getString("template")));
       return templates;
     });
+  }
+
+  /** At shutdown: rate-limited destinations this instance sent to pass to another instance at once. */
+  public Future<Integer> releaseDestinationLeases(String owner) {
+    return pool.preparedQuery("DELETE FROM destination_leases WHERE owner = $1").execute(Tuple.of(owner))
+        .map(RowSet::rowCount);
   }
 
   /** Gives back leases this instance holds but will not use (shutdown, a claim it could not start). */

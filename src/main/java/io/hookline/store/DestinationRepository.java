@@ -33,7 +33,9 @@ public final class DestinationRepository {
         max_concurrency = EXCLUDED.max_concurrency, ordered = EXCLUDED.ordered,
         retry_backoff = EXCLUDED.retry_backoff, max_retry_interval_ms = EXCLUDED.max_retry_interval_ms,
         no_retry_statuses = EXCLUDED.no_retry_statuses, signing_secret = EXCLUDED.signing_secret,
-        previous_signing_secret = NULL, previous_secret_until = NULL, updated_at = now()
+        previous_signing_secret = NULL, previous_secret_until = NULL, updated_at = now(),
+        -- new settings (a corrected URL) deserve a fresh start rather than waiting for the next probe
+        circuit_open_since = NULL, circuit_probe_at = NULL, circuit_probe_ms = NULL
       RETURNING (xmax = 0) AS created""";
 
   private static final String UNFINISHED = """

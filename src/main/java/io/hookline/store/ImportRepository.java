@@ -16,7 +16,10 @@ import java.util.List;
 public final class ImportRepository {
 
   private static final String VIEW_COLUMNS = "id, upload_id, template, status, total_records, total_pages, "
-      + "chunks_delivered, chunks_undelivered, created_at, completed_at";
+      + "chunks_delivered, chunks_undelivered, created_at, completed_at, "
+      // From the destination row, which the sender of any instance writes: every instance answers the same.
+      + "(SELECT CASE WHEN d.circuit_open_since IS NULL THEN 'ACTIVE' ELSE 'PAUSED' END FROM destinations d "
+      + "WHERE d.template = imports.template) AS destination_state";
 
   private static final String INSERT_IMPORT = """
       INSERT INTO imports (id, upload_id, idempotency_key, template, webhook_key, chunk_size, total_records,
@@ -91,7 +94,7 @@ public final class ImportRepository {
       if (rows.size() == 0) {
         return Future.succeededFuture(null);
       }
-      JsonObject view = view(rows.iterator().next(), "ACTIVE");
+      JsonObject view = view(rows.iterator().next());
       if (i.totalPages() == 0) {
         return Future.succeededFuture(view);
       }
@@ -115,7 +118,7 @@ public final class ImportRepository {
           }
           Row r = rows.iterator().next();
           return new StoredImport(r.getLong("id"), r.getString("upload_id"), r.getString("template"),
-              r.getBuffer("body_sha256").getBytes(), view(r, "ACTIVE"));
+              r.getBuffer("body_sha256").getBytes(), view(r));
         });
   }
 
@@ -128,7 +131,7 @@ public final class ImportRepository {
           }
           Row r = rows.iterator().next();
           return new StoredImport(r.getLong("id"), r.getString("upload_id"), r.getString("template"),
-              r.getBuffer("body_sha256").getBytes(), view(r, "ACTIVE"));
+              r.getBuffer("body_sha256").getBytes(), view(r));
         });
   }
 
@@ -157,7 +160,7 @@ public final class ImportRepository {
         if (items.size() == limit) {
           return new Page(items, String.valueOf(last));
         }
-        items.add(view(r, "ACTIVE"));
+        items.add(view(r));
         last = r.getLong("id");
       }
       return new Page(items, null);
@@ -178,7 +181,8 @@ public final class ImportRepository {
     return pool.preparedQuery(FORGET_AUTH_VALUES).execute(Tuple.of(days)).map(rows -> rows.rowCount());
   }
 
-  public static JsonObject view(Row r, String destinationState) {
+  public static JsonObject view(Row r) {
+    String destinationState = r.getString("destination_state");
     int totalPages = r.getInteger("total_pages");
     int delivered = r.getInteger("chunks_delivered");
     int undelivered = r.getInteger("chunks_undelivered");
@@ -194,7 +198,7 @@ public final class ImportRepository {
             .put("pending", totalPages - delivered - undelivered)
             .put("delivered", delivered)
             .put("undelivered", undelivered))
-        .put("destinationState", destinationState);
+        .put("destinationState", destinationState == null ? "ACTIVE" : destinationState);
   }
 
   static String iso(OffsetDateTime t) {

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * The result of one HTTP attempt and the chunk state it leads to. Written only under the lease token it was
- * claimed with, so a chunk whose lease was taken over is never recorded twice.
+ * claimed with, so a chunk whose lease was taken over is never recorded twice. A {@code freeAttempt} is logged
+ * but does not spend the chunk's retry budget (a failed probe of a paused destination).
  */
 public record Outcome(
     long importId,
@@ -17,9 +18,16 @@ public record Outcome(
     Integer statusCode,
     String error,
     String responseExcerpt,
-    Instant nextAttemptAt) {
+    Instant nextAttemptAt,
+    boolean freeAttempt) {
 
   public enum ChunkStatus { PENDING, RETRYING, DELIVERED, UNDELIVERED }
+
+  /** The same attempt, recorded as a failed probe: still due, budget untouched. */
+  public Outcome asFreeRetry(Instant nextAt) {
+    return new Outcome(importId, page, template, leaseToken, ChunkStatus.RETRYING, startedAt, durationMs, statusCode,
+        error, responseExcerpt, nextAt, true);
+  }
 
   public boolean delivered() {
     return status == ChunkStatus.DELIVERED;

@@ -82,9 +82,12 @@ public final class TestServer {
     return new TestServer(env, new JsonObject());
   }
 
-  /** A server of its own with extra environment and config file keys (merged per section). */
-  public static TestServer start(Map<String, String> env, JsonObject conf) throws Exception {
-    return new TestServer(env, conf);
+  /**
+   * A server of its own with config file overrides, section by section, e.g.
+   * {@code {"delivery": {"circuitWindowMs": 800}}}; it shares the test database with every other server.
+   */
+  public static TestServer start(Map<String, String> env, JsonObject config) throws Exception {
+    return new TestServer(env, config);
   }
 
   public Api api() {

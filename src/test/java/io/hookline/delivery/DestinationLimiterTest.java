@@ -1,0 +1,107 @@
+package io.hookline.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The limiter's arithmetic, with time passed in: token bucket of one, multiplicative decrease, additive increase. */
+class DestinationLimiterTest {
+
+  private static final long S = 1_000_000_000L;
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  @Test
+  void startsWithOneTokenSoThereIsNoBurst() {
+    DestinationLimiter l = new DestinationLimiter(vertx, 0);
+    l.configure(20.0, 0);
+    assertThat(l.acquire(0).succeeded()).isTrue();
+    Future<Void> second = l.acquire(0);
+    assertThat(second.isComplete()).as("a second request at the same instant waits for its token").isFalse();
+    assertThat(l.batch()).isEqualTo(20);
+  }
+
+  @Test
+  void untilTheFirstAnswerOnlyOneRequestIsOut() {
+    DestinationLimiter l = new DestinationLimiter(vertx, 0);
+    l.configure(20.0, 0);
+    assertThat(l.acquire(0).succeeded()).isTrue();
+    Future<Void> second = l.acquire(S); // a token is there by now, but the first request has not been answered
+    assertThat(second.isComplete()).isFalse();
+    l.answered(S);
+    assertThat(second.succeeded()).isTrue();
+  }
+
+  @Test
+  void pushBackHalvesTheRateOncePerSecondAndSuccessesAddItBackGradually() {
+    DestinationLimiter l = new DestinationLimiter(vertx, 0);
+    l.configure(20.0, 0);
+    l.throttled(S);
+    assertThat(l.rate()).isEqualTo(10.0);
+    l.throttled(S + S / 2); // the same overload, told by another answer in flight
+    assertThat(l.rate()).isEqualTo(10.0);
+    l.throttled(3 * S);
+    assertThat(l.rate()).isEqualTo(5.0);
+    // A tenth of the limit (2/s) per second of successes.
+    l.succeeded(4 * S);
+    assertThat(l.rate()).isEqualTo(7.0);
+    l.succeeded(4 * S + S / 2);
+    assertThat(l.rate()).isEqualTo(8.0);
+    for (int i = 5; i < 20; i++) {
+      l.succeeded(i * S);
+    }
+    assertThat(l.rate()).as("never above the configured limit").isEqualTo(20.0);
+  }
+
+  @Test
+  void anUnlimitedDestinationSlowsFromItsObservedRateAndOpensAgainOnceRecovered() {
+    DestinationLimiter l = new DestinationLimiter(vertx, 0);
+    assertThat(l.limited()).isFalse();
+    for (int i = 0; i < 40; i++) {
+      l.acquire(S + i * (S / 50)); // 40 requests in 0.8 s
+    }
+    l.throttled(2 * S - 1);
+    assertThat(l.limited()).isTrue();
+    assertThat(l.rate()).isEqualTo(20.0);
+    for (int i = 2; i < 8; i++) {
+      l.succeeded(i * S); // +4/s, a tenth of the 40/s it was sending at
+    }
+    assertThat(l.limited()).as("recovered to the observed 40/s: no limit any more").isFalse();
+  }
+
+  @Test
+  void repeatedPushBackStopsAtTheFloor() {
+    DestinationLimiter l = new DestinationLimiter(vertx, 0);
+    l.configure(1.0, 0);
+    for (int i = 1; i < 10; i++) {
+      l.throttled(i * 2 * S);
+    }
+    assertThat(l.rate()).isEqualTo(DestinationLimiter.MIN_RATE);
+  }
+
+  @Test
+  void aNewLimitTakesOverUnlessTheDestinationIsSlowedBelowIt() {
+    DestinationLimiter l = new DestinationLimiter(vertx, 0);
+    l.configure(20.0, 0);
+    l.configure(50.0, S);
+    assertThat(l.rate()).isEqualTo(50.0);
+    l.throttled(2 * S);
+    l.configure(40.0, 2 * S);
+    assertThat(l.rate()).as("slowed to 25, below the new limit").isEqualTo(25.0);
+    l.configure(null, 2 * S);
+    assertThat(l.rate()).isEqualTo(25.0);
+    l.succeeded(2 * S); // no time since the last change: no change (and no NaN)
+    assertThat(l.rate()).isEqualTo(25.0);
+    for (int i = 3; i < 10; i++) {
+      l.succeeded(i * S); // +4/s back to the old limit of 40, then open
+    }
+    assertThat(l.limited()).isFalse();
+  }
+}
