@@ -46,7 +46,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = newVertx();
+    Vertx vertx = newVertx(config.instanceId());
     Hookline app = new Hookline(vertx, config);
     try {
       app.start().await(120, TimeUnit.SECONDS);
@@ -110,10 +110,14 @@ public final class Main {
     }
   }
 
-  /** A Vert.x with the Prometheus registry that /metrics serves. */
-  public static Vertx newVertx() {
+  /**
+   * A Vert.x with the Prometheus registry that /metrics serves, named after the instance (so that several servers
+   * in one JVM, as in the tests, each keep their own).
+   */
+  public static Vertx newVertx(String registryName) {
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
+        .setEnabled(true).setRegistryName(registryName)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
   }
 
   /** Without API keys the API is open, so it may only listen where nobody else can reach it. */

@@ -10,9 +10,11 @@ import java.util.concurrent.TimeUnit;
 public final class SystemRoutes {
 
   private final Pool pool;
+  private final String registryName;
 
-  public SystemRoutes(Pool pool) {
+  public SystemRoutes(Pool pool, String registryName) {
     this.pool = pool;
+    this.registryName = registryName;
   }
 
   public void mount(Router router) {
@@ -21,6 +23,6 @@ public final class SystemRoutes {
         .onComplete(ar -> Json.send(ctx, ar.succeeded() ? 200 : 503, ar.succeeded()
             ? new JsonObject().put("status", "UP")
             : new JsonObject().put("status", "DOWN").put("database", "unreachable"))));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registryName));
   }
 }

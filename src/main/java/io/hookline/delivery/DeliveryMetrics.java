@@ -22,8 +22,8 @@ final class DeliveryMetrics {
   private final AtomicLong chunksPending = new AtomicLong();
   private final Map<String, AtomicLong> importsByStatus = new HashMap<>();
 
-  DeliveryMetrics() {
-    MeterRegistry r = BackendRegistries.getDefaultNow();
+  DeliveryMetrics(String registryName) {
+    MeterRegistry r = BackendRegistries.getNow(registryName);
     this.registry = r != null ? r : new SimpleMeterRegistry();
     registry.gauge("hookline_chunks_pending", chunksPending);
     for (String s : new String[] {"QUEUED", "SENDING", "COMPLETED", "PARTIALLY_DELIVERED", "FAILED"}) {

@@ -11,6 +11,8 @@ final class DestinationQueue {
   boolean claiming;
   /** The last claim filled every free slot, so more chunks are probably due. */
   boolean moreDue;
+  /** The import the last claim's round robin ended on (fairness between imports goes on from there). */
+  long lastImportId;
   /** The destination as the last claim saw it (for its concurrency cap); null before the first claim. */
   Destination destination;
   /** Wake-up time (epoch ms) → timer id, one per distinct retry time. */

@@ -70,7 +70,7 @@ public final class SenderVerticle extends VerticleBase {
     retryPolicy = new RetryPolicy(d.maxRetryAfterMs());
     statusWriter = new StatusWriter(vertx, chunks::record, d.statusBatchSize(), d.statusQueueLimit(),
         this::wakeAllWithWork);
-    metrics = new DeliveryMetrics();
+    metrics = new DeliveryMetrics(config.instanceId());
     workConsumer = vertx.eventBus().localConsumer(Addresses.WORK, msg -> wake(msg.body()));
     pollTimer = vertx.setPeriodic(0, d.pollIntervalMs(), id -> poll());
     gaugeTimer = vertx.setPeriodic(1_000, 10_000, id -> refreshGauges());
@@ -145,7 +145,8 @@ public final class SenderVerticle extends VerticleBase {
     q.claiming = true;
     claimsRunning++;
     chunks.claim(new ChunkRepository.ClaimRequest(q.template, config.instanceId(), want, cfg.leaseSeconds(),
-        inFlight, cfg.defaultMaxConcurrency(), cfg.destinationLeaseMs(), cfg.circuitProbeIntervalMs()))
+        inFlight, cfg.defaultMaxConcurrency(), cfg.destinationLeaseMs(), cfg.circuitProbeIntervalMs(),
+        q.lastImportId))
         .onComplete(ar -> {
           q.claiming = false;
           claimsRunning--;
@@ -170,6 +171,7 @@ public final class SenderVerticle extends VerticleBase {
           if (claim.probe()) {
             q.circuit.probing();
           }
+          q.lastImportId = lastServed(claimed, q.lastImportId);
           for (ClaimedChunk c : claimed) {
             attempt(q, claim.destination(), c, claim.probe());
           }
@@ -224,6 +226,23 @@ public final class SenderVerticle extends VerticleBase {
         claim(q);
       }
     });
+  }
+
+  /**
+   * The import the claim's round robin ended on. The claim orders imports after {@code previous} first, then
+   * wraps around to those at or below it; the last one in that order is where the next claim goes on.
+   */
+  private static long lastServed(List<ClaimedChunk> claimed, long previous) {
+    long maxWrapped = -1;
+    long maxAbove = -1;
+    for (ClaimedChunk c : claimed) {
+      if (c.importId() <= previous) {
+        maxWrapped = Math.max(maxWrapped, c.importId());
+      } else {
+        maxAbove = Math.max(maxAbove, c.importId());
+      }
+    }
+    return maxWrapped >= 0 ? maxWrapped : maxAbove >= 0 ? maxAbove : previous;
   }
 
   /** AIMD: a 429/503 with Retry-After slows the whole destination down; successes speed it up again. */

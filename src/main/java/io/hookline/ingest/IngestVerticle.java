@@ -46,7 +46,7 @@ public final class IngestVerticle extends VerticleBase {
         imports, secrets);
 
     Router router = Router.router(vertx);
-    new SystemRoutes(db.pool()).mount(router);
+    new SystemRoutes(db.pool(), config.instanceId()).mount(router);
     if (!config.apiKeys().isEmpty()) {
       router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
     }

@@ -77,7 +77,8 @@ public final class ChunkRepository {
                 AND e.status IN ('PENDING', 'RETRYING')))
           ORDER BY c.page
           LIMIT (SELECT n FROM gate)) p
-        ORDER BY p.rn, p.import_id
+        -- round robin over imports, across claims too: after the import served last ($9), then from the start
+        ORDER BY p.rn, p.import_id <= $9::bigint, p.import_id
         LIMIT (SELECT n FROM gate)),
       due AS (
         SELECT c.import_id, c.page FROM chunks c JOIN candidates USING (import_id, page)
@@ -170,12 +171,13 @@ public final class ChunkRepository {
   }
 
   /** What the sender asks of one claim; see {@link #CLAIM} for how each part is used. */
+  /** {@code lastImportId}: the import this destination's previous claim served last, where the turn goes on. */
   public record ClaimRequest(String template, String owner, int limit, int leaseSeconds, int inFlight,
-      int defaultMaxConcurrency, long destinationLeaseMs, long probeIntervalMs) {}
+      int defaultMaxConcurrency, long destinationLeaseMs, long probeIntervalMs, long lastImportId) {}
 
   public Future<Claim> claim(ClaimRequest q) {
     Tuple t = Tuple.of(q.template(), q.owner(), q.limit(), q.leaseSeconds(), q.inFlight(),
-        q.defaultMaxConcurrency(), q.destinationLeaseMs(), q.probeIntervalMs());
+        q.defaultMaxConcurrency(), q.destinationLeaseMs(), q.probeIntervalMs(), q.lastImportId());
     return pool.preparedQuery(CLAIM).execute(t).map(rows -> {
       if (rows.size() == 0) {
         return new Claim(null, List.of(), false);

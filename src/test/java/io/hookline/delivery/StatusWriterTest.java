@@ -51,7 +51,8 @@ class StatusWriterTest {
   }
 
   private static Outcome outcome(int page) {
-    return new Outcome(1, page, "t", page, Outcome.ChunkStatus.DELIVERED, Instant.now(), 5, 200, null, null, null);
+    return new Outcome(1, page, "t", page, Outcome.ChunkStatus.DELIVERED, Instant.now(), 5, 200, null, null, null,
+        false);
   }
 
   @Test

@@ -46,7 +46,7 @@ public final class TestServer {
       }
     });
     HooklineConfig config = ConfigLoader.fromJson(conf, all);
-    Vertx vertx = Main.newVertx();
+    Vertx vertx = Main.newVertx(config.instanceId());
     app = new Main.Hookline(vertx, config);
     int port = app.start().await(60, TimeUnit.SECONDS);
     api = new Api("http://127.0.0.1:" + port);
