@@ -177,13 +177,13 @@ public final class Main {
         client = new WebhookClient(vertx, new TargetPolicy(config.allowPrivateTargets()),
             config.delivery().responseExcerptBytes(), 1024,
             caFile == null ? null : ExtraCaTrust.withExtraCa(java.nio.file.Path.of(caFile)));
-        ChunkRepository chunks = new ChunkRepository(db.pool(), secrets);
+        ChunkRepository chunks = new ChunkRepository(db.deliveryPool(), secrets);
         return vertx.deployVerticle(new ChunkerVerticle(db.ingestPool()))
             .compose(id -> vertx.deployVerticle(new AuthValueRetention(new ImportRepository(db.pool()),
                 config.delivery().authValueRetentionDays())).map(id))
             .compose(id -> {
               chunkerDeployment = id;
-              return vertx.deployVerticle(new SenderVerticle(config, chunks, new CircuitRepository(db.pool()), client));
+              return vertx.deployVerticle(new SenderVerticle(config, chunks, new CircuitRepository(db.deliveryPool()), client));
             })
             .compose(id -> {
               senderDeployment = id;

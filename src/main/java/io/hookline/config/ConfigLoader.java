@@ -81,7 +81,8 @@ public final class ConfigLoader {
 
     return new HooklineConfig(
         new HooklineConfig.Http(host, port),
-        new HooklineConfig.Db(dbUrl, positive(db, "poolSize", 8), positive(db, "ingestPoolSize", 4)),
+        new HooklineConfig.Db(dbUrl, positive(db, "poolSize", 8), positive(db, "ingestPoolSize", 4),
+            positive(db, "deliveryPoolSize", 4)),
         apiKeys,
         allowPrivate,
         instanceId,

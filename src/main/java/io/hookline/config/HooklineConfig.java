@@ -19,7 +19,7 @@ public record HooklineConfig(
 
   public record Http(String host, int port) {}
 
-  public record Db(String url, int poolSize, int ingestPoolSize) {}
+  public record Db(String url, int poolSize, int ingestPoolSize, int deliveryPoolSize) {}
 
   public record Ingest(long maxBodyBytes, long maxRecords, int maxRecordBytes, int maxDepth) {}
 

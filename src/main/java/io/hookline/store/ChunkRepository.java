@@ -80,11 +80,14 @@ public final class ChunkRepository {
         -- round robin over imports, across claims too: after the import served last ($9), then from the start
         ORDER BY p.rn, p.import_id <= $9::bigint, p.import_id
         LIMIT (SELECT n FROM gate)),
+      -- Each candidate is locked by its primary key: a join here let the planner scan every due chunk of the
+      -- destination (thousands for a large import) to find the few candidates.
       due AS (
-        SELECT c.import_id, c.page FROM chunks c JOIN candidates USING (import_id, page)
-        WHERE c.template = $1 AND c.status IN ('PENDING', 'RETRYING')
-          AND (c.lease_expires_at IS NULL OR c.lease_expires_at < now())
-        FOR UPDATE OF c SKIP LOCKED),
+        SELECT l.import_id, l.page FROM candidates cd CROSS JOIN LATERAL (
+          SELECT c.import_id, c.page FROM chunks c
+          WHERE c.import_id = cd.import_id AND c.page = cd.page AND c.template = $1
+            AND c.status IN ('PENDING', 'RETRYING') AND (c.lease_expires_at IS NULL OR c.lease_expires_at < now())
+          FOR UPDATE SKIP LOCKED) l),
       claimed AS (
         UPDATE chunks c SET lease_owner = $2,
           -- the sender renews the leases it holds (see renew), so a lease outlives a long attempt while its

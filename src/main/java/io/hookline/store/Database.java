@@ -10,18 +10,27 @@ import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 
 /**
- * The two connection pools. Ingest holds one connection per upload for the length of its transaction, so it gets a
+ * The connection pools. Ingest holds one connection per upload for the length of its transaction, so it gets a
  * pool of its own: a burst of large uploads cannot starve the claims and status writes of the sender.
+ *
+ * <p>The sender's claims, lease renewals and outcome writes use a pool whose sessions run with
+ * {@code synchronous_commit = off}: their commits do not wait for the WAL flush (a disk sync per statement, which
+ * made every claim and every outcome batch cost milliseconds). Nothing can be lost by it: if PostgreSQL itself
+ * crashes, the last fraction of a second of those commits may be undone, which only makes chunks claimable again
+ * and so sent again (at least once, as documented). Imports (the 202) and API writes stay synchronous.
+ * Those sessions also use generic plans (see below).
  */
 public final class Database {
 
   private final Pool pool;
   private final Pool ingestPool;
+  private final Pool deliveryPool;
   private final PgConnectOptions connectOptions;
 
-  private Database(Pool pool, Pool ingestPool, PgConnectOptions connectOptions) {
+  private Database(Pool pool, Pool ingestPool, Pool deliveryPool, PgConnectOptions connectOptions) {
     this.pool = pool;
     this.ingestPool = ingestPool;
+    this.deliveryPool = deliveryPool;
     this.connectOptions = connectOptions;
   }
 
@@ -35,7 +44,16 @@ public final class Database {
         .with(new PoolOptions().setMaxSize(db.ingestPoolSize()).setMaxWaitQueueSize(256).setConnectionTimeout(10)
             .setName("hookline-ingest").setShared(true))
         .connectingTo(options).using(vertx).build();
-    return new Database(pool, ingestPool, options);
+    PgConnectOptions asynchronousCommits = connectOptions(db.url());
+    asynchronousCommits.addProperty("synchronous_commit", "off");
+    // The sender's few statements run thousands of times a second with parameters that do not change their best
+    // plan; re-planning each execution cost more than executing it.
+    asynchronousCommits.addProperty("plan_cache_mode", "force_generic_plan");
+    Pool deliveryPool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(db.deliveryPoolSize()).setMaxWaitQueueSize(4096).setConnectionTimeout(10)
+            .setName("hookline-delivery").setShared(true))
+        .connectingTo(asynchronousCommits).using(vertx).build();
+    return new Database(pool, ingestPool, deliveryPool, options);
   }
 
   public static PgConnectOptions connectOptions(String url) {
@@ -54,6 +72,10 @@ public final class Database {
     return ingestPool;
   }
 
+  public Pool deliveryPool() {
+    return deliveryPool;
+  }
+
   /** Flyway over JDBC: blocking, so it runs on a worker thread, once, before any verticle is deployed. */
   public static Future<Void> migrate(Vertx vertx, String url) {
     PgConnectOptions o = PgConnectOptions.fromUri(url);
@@ -69,7 +91,7 @@ public final class Database {
   }
 
   public Future<Void> close() {
-    return Future.all(pool.close(), ingestPool.close()).mapEmpty();
+    return Future.all(pool.close(), ingestPool.close(), deliveryPool.close()).mapEmpty();
   }
 
   public PgConnectOptions connectOptions() {
