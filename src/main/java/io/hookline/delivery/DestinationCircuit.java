@@ -24,6 +24,11 @@ final class DestinationCircuit {
   }
 
   /** A probe was claimed: the circuit is open, whoever opened it. */
+  /** Open as far as this instance knows (it opened it, or a probe it made found it open). */
+  boolean open() {
+    return open;
+  }
+
   void probing() {
     open = true;
   }

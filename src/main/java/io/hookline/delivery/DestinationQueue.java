@@ -1,5 +1,8 @@
 package io.hookline.delivery;
 
+import io.hookline.store.ClaimedChunk;
+import java.util.ArrayDeque;
+
 import io.hookline.store.Destination;
 import java.util.TreeMap;
 
@@ -8,6 +11,8 @@ final class DestinationQueue {
 
   final String template;
   int inFlight;
+  /** Chunks claimed ahead (leased, not yet sent): a slot that frees up starts the next one without a round trip. */
+  final ArrayDeque<ClaimedChunk> ready = new ArrayDeque<>();
   boolean claiming;
   /** The last claim filled every free slot, so more chunks are probably due. */
   boolean moreDue;

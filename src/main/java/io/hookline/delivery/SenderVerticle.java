@@ -135,18 +135,21 @@ public final class SenderVerticle extends VerticleBase {
       return; // a running claim, a completion or the writer's onRoom calls again
     }
     HooklineConfig.Delivery cfg = config.delivery();
-    int free = q.cap(cfg.defaultMaxConcurrency()) - q.inFlight;
+    // Where nothing paces the sends (no rate limit, circuit closed), claim one cap's worth ahead, so a request
+    // that finishes starts the next at once instead of waiting for a claim's round trip.
+    int ahead = q.limiter == null && !q.circuit.open() ? 2 : 1;
+    int held = q.inFlight + q.ready.size();
+    int free = ahead * q.cap(cfg.defaultMaxConcurrency()) - held;
     if (free <= 0) {
       return;
     }
     // A rate-limited destination gets about a second of tokens per claim, so no claimed chunk waits long.
     int want = q.limiter == null ? free : Math.min(free, q.limiter.batch());
-    int inFlight = q.inFlight;
     q.claiming = true;
     claimsRunning++;
     chunks.claim(new ChunkRepository.ClaimRequest(q.template, config.instanceId(), want, cfg.leaseSeconds(),
-        inFlight, cfg.defaultMaxConcurrency(), cfg.destinationLeaseMs(), cfg.circuitProbeIntervalMs(),
-        q.lastImportId))
+        held, cfg.defaultMaxConcurrency(), cfg.destinationLeaseMs(), cfg.circuitProbeIntervalMs(),
+        q.lastImportId, ahead))
         .onComplete(ar -> {
           q.claiming = false;
           claimsRunning--;
@@ -161,7 +164,7 @@ public final class SenderVerticle extends VerticleBase {
             settings(q, claim.destination());
           }
           // Everything asked for (as far as the destination's own cap allowed) came: more is probably due.
-          int asked = Math.min(want, q.cap(cfg.defaultMaxConcurrency()) - inFlight);
+          int asked = Math.min(want, ahead * q.cap(cfg.defaultMaxConcurrency()) - held);
           q.moreDue = !claim.probe() && !claimed.isEmpty() && claimed.size() >= asked;
           if (stopping) {
             claimed.forEach(c -> unused.add(c.leaseToken()));
@@ -172,10 +175,14 @@ public final class SenderVerticle extends VerticleBase {
             q.circuit.probing();
           }
           q.lastImportId = lastServed(claimed, q.lastImportId);
-          for (ClaimedChunk c : claimed) {
-            attempt(q, claim.destination(), c, claim.probe());
+          claimed.forEach(c -> leased.add(c.leaseToken()));
+          if (claim.probe()) {
+            claimed.forEach(c -> attempt(q, claim.destination(), c, true));
+          } else {
+            q.ready.addAll(claimed);
+            dispatch(q);
           }
-          // Requests that finished while this claim ran could not claim (one claim at a time): fill their slots.
+          // Slots that freed up while this claim ran could not claim (one claim at a time): refill now.
           if (q.moreDue) {
             claim(q);
           }
@@ -196,9 +203,16 @@ public final class SenderVerticle extends VerticleBase {
     }
   }
 
+  /** Starts claimed chunks while the destination has free request slots. */
+  private void dispatch(DestinationQueue q) {
+    int cap = q.cap(config.delivery().defaultMaxConcurrency());
+    while (q.inFlight < cap && !q.ready.isEmpty()) {
+      attempt(q, q.destination, q.ready.poll(), false);
+    }
+  }
+
   private void attempt(DestinationQueue q, Destination d, ClaimedChunk c, boolean probe) {
     q.inFlight++;
-    leased.add(c.leaseToken());
     Future<Void> turn = q.limiter == null ? Future.succeededFuture() : q.limiter.acquire(System.nanoTime());
     turn.compose(v -> client.send(d, c)).onComplete(ar -> {
       AttemptResult r = ar.result();
@@ -222,6 +236,7 @@ public final class SenderVerticle extends VerticleBase {
         }
         checkIdle();
       });
+      dispatch(q);
       if (q.moreDue) {
         claim(q);
       }
@@ -275,6 +290,7 @@ public final class SenderVerticle extends VerticleBase {
         LOG.warn("{} failed every attempt for {} ms: circuit open, probing every {} ms", q.template,
             q.circuit.failingForMs(r.startedAt().toEpochMilli() + r.durationMs()), probeMs);
         q.circuit.write(() -> circuits.open(q.template, probeMs)).onFailure(err -> circuitWriteFailed(q, err));
+        giveBack(q); // chunks claimed ahead wait for the circuit to close like the others
       }
       case CLOSE -> {
         LOG.info("{} answered again: circuit closed, deliveries resume", q.template);
@@ -287,6 +303,16 @@ public final class SenderVerticle extends VerticleBase {
 
   private static void circuitWriteFailed(DestinationQueue q, Throwable err) {
     LOG.warn("writing the circuit state of {} failed: {}", q.template, err.toString());
+  }
+
+  /** Releases the chunks claimed ahead of a destination that will not send them now. */
+  private void giveBack(DestinationQueue q) {
+    List<Long> tokens = q.ready.stream().map(ClaimedChunk::leaseToken).toList();
+    q.ready.clear();
+    tokens.forEach(leased::remove);
+    chunks.release(config.instanceId(), tokens)
+        .onFailure(err -> LOG.warn("releasing {} leases failed ({}); they expire in {} s", tokens.size(),
+            err.toString(), config.delivery().leaseSeconds()));
   }
 
   /** While stopping: idle once no claim is running and every request's outcome is written. */
@@ -319,6 +345,14 @@ public final class SenderVerticle extends VerticleBase {
     vertx.cancelTimer(gaugeTimer);
     queues.values().forEach(q -> q.wakeTimers.values().forEach(vertx::cancelTimer));
     // Chunks already waiting for a token keep their turn: they are leased and count as in flight.
+    // Chunks claimed ahead and not started are given back with the rest at the end.
+    queues.values().forEach(q -> {
+      q.ready.forEach(c -> {
+        leased.remove(c.leaseToken());
+        unused.add(c.leaseToken());
+      });
+      q.ready.clear();
+    });
     Promise<Void> idle = Promise.promise();
     idleWaiters.add(idle);
     checkIdle();

@@ -19,11 +19,13 @@ public final class ChunkRepository {
   /**
    * One statement: lease the next chunks of one destination and return them with their body, their import's fields
    * and the destination's settings as they are now. Parameters: $1 template, $2 owner, $3 most chunks wanted (the
-   * rate limiter's batch), $4 chunk lease seconds, $5 requests this instance has in flight there, $6 the default
-   * maxConcurrency, $7 destination lease ms, $8 circuit probe interval ms.
+   * rate limiter's batch), $4 chunk lease seconds, $5 chunks this instance holds there (in flight or claimed
+   * ahead), $6 the default maxConcurrency, $7 destination lease ms, $8 circuit probe interval ms, $9 the import the
+   * previous claim served last, $10 how many caps' worth may be held (2: one in flight, one claimed ahead).
    *
    * <ul>
-   *   <li>room: never more than maxConcurrency in flight, whatever the caller believes the setting is.</li>
+   *   <li>room: never more than $10 × maxConcurrency held, whatever the caller believes the setting is (the
+   *       sender starts at most maxConcurrency of them at once).</li>
    *   <li>rate_lease: a rate-limited destination is sent to by one instance at a time (its token bucket is in
    *       memory); the claim takes or renews that lease, and claims nothing when another instance holds it.</li>
    *   <li>probe: while the circuit is open only one chunk per probe interval is claimable, over all instances.</li>
@@ -35,7 +37,7 @@ public final class ChunkRepository {
   private static final String CLAIM = """
       WITH d AS (
         SELECT template, ordered, timeout_ms, rate_limit, circuit_open_since,
-          GREATEST(0, LEAST($3::int, COALESCE(max_concurrency, $6::int) - $5::int)) AS room
+          GREATEST(0, LEAST($3::int, $10::int * COALESCE(max_concurrency, $6::int) - $5::int)) AS room
         FROM destinations WHERE template = $1),
       rate_lease AS (
         INSERT INTO destination_leases AS l (template, owner, expires_at)
@@ -176,11 +178,11 @@ public final class ChunkRepository {
   /** What the sender asks of one claim; see {@link #CLAIM} for how each part is used. */
   /** {@code lastImportId}: the import this destination's previous claim served last, where the turn goes on. */
   public record ClaimRequest(String template, String owner, int limit, int leaseSeconds, int inFlight,
-      int defaultMaxConcurrency, long destinationLeaseMs, long probeIntervalMs, long lastImportId) {}
+      int defaultMaxConcurrency, long destinationLeaseMs, long probeIntervalMs, long lastImportId, int ahead) {}
 
   public Future<Claim> claim(ClaimRequest q) {
     Tuple t = Tuple.of(q.template(), q.owner(), q.limit(), q.leaseSeconds(), q.inFlight(),
-        q.defaultMaxConcurrency(), q.destinationLeaseMs(), q.probeIntervalMs(), q.lastImportId());
+        q.defaultMaxConcurrency(), q.destinationLeaseMs(), q.probeIntervalMs(), q.lastImportId(), q.ahead());
     return pool.preparedQuery(CLAIM).execute(t).map(rows -> {
       if (rows.size() == 0) {
         return new Claim(null, List.of(), false);
