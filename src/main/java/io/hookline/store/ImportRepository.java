@@ -18,8 +18,9 @@ public final class ImportRepository {
   private static final String VIEW_COLUMNS = "id, upload_id, template, status, total_records, total_pages, "
       + "chunks_delivered, chunks_undelivered, created_at, completed_at, "
       // From the destination row, which the sender of any instance writes: every instance answers the same.
-      + "(SELECT CASE WHEN d.circuit_open_since IS NULL THEN 'ACTIVE' ELSE 'PAUSED' END FROM destinations d "
-      + "WHERE d.template = imports.template) AS destination_state";
+      // A deleted destination sends nothing more, and pauses nothing either: ACTIVE.
+      + "COALESCE((SELECT CASE WHEN d.circuit_open_since IS NULL THEN 'ACTIVE' ELSE 'PAUSED' END "
+      + "FROM destinations d WHERE d.template = imports.template), 'ACTIVE') AS destination_state";
 
   private static final String INSERT_IMPORT = """
       INSERT INTO imports (id, upload_id, idempotency_key, template, webhook_key, chunk_size, total_records,
