@@ -174,7 +174,7 @@ public final class Main {
       return Database.migrate(vertx, config.db().url()).compose(v -> {
         db = Database.connect(vertx, config.db());
         String caFile = config.delivery().trustedCaFile();
-        client = new WebhookClient(vertx, new TargetPolicy(config.allowPrivateTargets()),
+        client = new WebhookClient(vertx, new TargetPolicy(config.allowPrivateTargets(), config.allowedTargetCidrs()),
             config.delivery().responseExcerptBytes(), 1024,
             caFile == null ? null : ExtraCaTrust.withExtraCa(java.nio.file.Path.of(caFile)));
         ChunkRepository chunks = new ChunkRepository(db.deliveryPool(), secrets);

@@ -1,5 +1,6 @@
 package io.hookline.config;
 
+import io.hookline.security.Cidr;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -85,6 +86,8 @@ public final class ConfigLoader {
             positive(db, "deliveryPoolSize", 4)),
         apiKeys,
         allowPrivate,
+        json.getJsonArray("allowedTargetCidrs", new JsonArray()).stream().map(String::valueOf).map(Cidr::parse)
+            .toList(),
         instanceId,
         logLevel,
         encryptionKey,

@@ -1,5 +1,6 @@
 package io.hookline.config;
 
+import io.hookline.security.Cidr;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,6 +10,7 @@ public record HooklineConfig(
     Db db,
     List<String> apiKeys,
     boolean allowPrivateTargets,
+    List<Cidr> allowedTargetCidrs,
     String instanceId,
     String logLevel,
     String encryptionKey,
@@ -42,7 +44,8 @@ public record HooklineConfig(
   public String toString() {
     // Never print keys: this record is logged at start.
     return "HooklineConfig[http=" + http + ", db=" + redactUrl(db.url()) + ", apiKeys=" + apiKeys.size()
-        + ", allowPrivateTargets=" + allowPrivateTargets + ", instanceId=" + instanceId
+        + ", allowPrivateTargets=" + allowPrivateTargets + ", allowedTargetCidrs=" + allowedTargetCidrs.size()
+        + ", instanceId=" + instanceId
         + ", logLevel=" + logLevel + ", dataDir=" + dataDir + ", ingest=" + ingest + ", delivery=" + delivery
         + ", shutdownGraceMs=" + shutdownGraceMs + "]";
   }

@@ -52,7 +52,7 @@ public final class IngestVerticle extends VerticleBase {
     }
     router.post("/v1/imports").handler(ctx -> new ImportUpload(ctx, settings).start());
     new ImportRoutes(imports, chunks).mount(router);
-    new DestinationRoutes(destinations, new TargetPolicy(config.allowPrivateTargets())).mount(router);
+    new DestinationRoutes(destinations, new TargetPolicy(config.allowPrivateTargets(), config.allowedTargetCidrs())).mount(router);
     ErrorHandlers.mount(router);
 
     HttpServerOptions options = new HttpServerOptions()

@@ -7,14 +7,17 @@ import java.net.InetAddress;
 /**
  * Which addresses a callback may reach. Unless private targets are allowed, loopback, private, link-local, CGNAT,
  * multicast, unspecified, documentation and other special-purpose ranges are refused (IPv4 and IPv6, with the
- * IPv4-mapped and -compatible IPv6 forms checked as the IPv4 address they carry).
+ * IPv4-mapped and -compatible IPv6 forms checked as the IPv4 address they carry). Ranges listed in
+ * {@code allowedTargetCidrs} are permitted all the same (a private network the callbacks really live in).
  */
 public final class TargetPolicy {
 
   private final boolean allowPrivate;
+  private final java.util.List<Cidr> allowed;
 
-  public TargetPolicy(boolean allowPrivate) {
+  public TargetPolicy(boolean allowPrivate, java.util.List<Cidr> allowed) {
     this.allowPrivate = allowPrivate;
+    this.allowed = java.util.List.copyOf(allowed);
   }
 
   public boolean allowPrivate() {
@@ -22,7 +25,7 @@ public final class TargetPolicy {
   }
 
   public boolean permits(InetAddress address) {
-    return allowPrivate || !isSpecialPurpose(address);
+    return allowPrivate || !isSpecialPurpose(address) || allowed.stream().anyMatch(c -> c.contains(address));
   }
 
   public static boolean isSpecialPurpose(InetAddress address) {

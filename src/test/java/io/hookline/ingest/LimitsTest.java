@@ -29,7 +29,8 @@ class LimitsTest {
   static void start() throws Exception {
     TestServer.stopShared();
     server = TestServer.start(Map.of(), new JsonObject()
-        .put("ingest", new JsonObject().put("maxBodyBytes", 256 * 1024).put("maxRecords", 50)));
+        .put("ingest", new JsonObject().put("maxBodyBytes", 256 * 1024).put("maxRecords", 50))
+        .put("delivery", new JsonObject().put("maxChunkBytes", 4096)));
     sink = new Sink();
   }
 
@@ -115,5 +116,22 @@ class LimitsTest {
     records.stream().limit(50).forEach(fifty::add);
     String ok = server.api().importRecords(template, fifty, null);
     assertThat(server.api().awaitFinished(ok, Duration.ofSeconds(30)).getString("status")).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void aPageOverMaxChunkBytesIsRefusedNamingThePage() {
+    String template = Api.uniqueTemplate("bigpage");
+    server.api().destination(template, new JsonObject().put("callbackUrl", sink.url()).put("chunkSize", 10));
+    JsonArray records = new JsonArray();
+    for (int i = 0; i < 30; i++) {
+      // pages 1 and 2 are small; page 3 holds records of 1 KiB each and would be over 4 KiB
+      records.add(new JsonObject().put("i", i).put("pad", i >= 20 ? "y".repeat(1024) : ""));
+    }
+    Api.Response r = server.api().post("/v1/imports",
+        new JsonObject().put("template", template).put("records", records));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.errorFields()).containsExactly("records");
+    assertThat(r.json().getString("detail")).contains("page 3");
+    assertThat(server.api().items("/v1/imports?template=" + template)).isEmpty();
   }
 }
