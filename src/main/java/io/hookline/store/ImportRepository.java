@@ -124,16 +124,7 @@ public final class ImportRepository {
   }
 
   public Future<StoredImport> find(String uploadId) {
-    return pool.preparedQuery("SELECT " + VIEW_COLUMNS + ", body_sha256 FROM imports WHERE upload_id = $1")
-        .execute(Tuple.of(uploadId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new StoredImport(r.getLong("id"), r.getString("upload_id"), r.getString("template"),
-              r.getBuffer("body_sha256").getBytes(), view(r));
-        });
+    return findForIdempotency(uploadId, null);
   }
 
   /** Newest first; {@code before} is the cursor (an import id) from the previous page. */
