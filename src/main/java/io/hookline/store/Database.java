@@ -25,38 +25,34 @@ public final class Database {
   private final Pool pool;
   private final Pool ingestPool;
   private final Pool deliveryPool;
-  private final PgConnectOptions connectOptions;
 
-  private Database(Pool pool, Pool ingestPool, Pool deliveryPool, PgConnectOptions connectOptions) {
+  private Database(Pool pool, Pool ingestPool, Pool deliveryPool) {
     this.pool = pool;
     this.ingestPool = ingestPool;
     this.deliveryPool = deliveryPool;
-    this.connectOptions = connectOptions;
   }
 
   public static Database connect(Vertx vertx, HooklineConfig.Db db) {
     PgConnectOptions options = connectOptions(db.url());
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(db.poolSize()).setMaxWaitQueueSize(4096).setConnectionTimeout(10)
-            .setName("hookline-main").setShared(true))
-        .connectingTo(options).using(vertx).build();
-    Pool ingestPool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(db.ingestPoolSize()).setMaxWaitQueueSize(256).setConnectionTimeout(10)
-            .setName("hookline-ingest").setShared(true))
-        .connectingTo(options).using(vertx).build();
     PgConnectOptions asynchronousCommits = connectOptions(db.url());
     asynchronousCommits.addProperty("synchronous_commit", "off");
     // The sender's few statements run thousands of times a second with parameters that do not change their best
     // plan; re-planning each execution cost more than executing it.
     asynchronousCommits.addProperty("plan_cache_mode", "force_generic_plan");
-    Pool deliveryPool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(db.deliveryPoolSize()).setMaxWaitQueueSize(4096).setConnectionTimeout(10)
-            .setName("hookline-delivery").setShared(true))
-        .connectingTo(asynchronousCommits).using(vertx).build();
-    return new Database(pool, ingestPool, deliveryPool, options);
+    return new Database(
+        pool(vertx, "hookline-main", db.poolSize(), 4096, options),
+        pool(vertx, "hookline-ingest", db.ingestPoolSize(), 256, options),
+        pool(vertx, "hookline-delivery", db.deliveryPoolSize(), 4096, asynchronousCommits));
   }
 
-  public static PgConnectOptions connectOptions(String url) {
+  private static Pool pool(Vertx vertx, String name, int maxSize, int maxWaitQueue, PgConnectOptions options) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(maxSize).setMaxWaitQueueSize(maxWaitQueue).setConnectionTimeout(10)
+            .setName(name).setShared(true))
+        .connectingTo(options).using(vertx).build();
+  }
+
+  private static PgConnectOptions connectOptions(String url) {
     PgConnectOptions options = PgConnectOptions.fromUri(url);
     options.setCachePreparedStatements(true);
     options.setPipeliningLimit(256);
@@ -92,9 +88,5 @@ public final class Database {
 
   public Future<Void> close() {
     return Future.all(pool.close(), ingestPool.close(), deliveryPool.close()).mapEmpty();
-  }
-
-  public PgConnectOptions connectOptions() {
-    return connectOptions;
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.testing.Api;
 import io.hookline.testing.Await;
+import io.hookline.testing.SharedServerTest;
 import io.hookline.testing.Sink;
-import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The API of CONTRACT.md section 2: destinations, imports and their lists, health, metrics, errors. */
-class ApiTest {
+class ApiTest extends SharedServerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final List<String> IMPORT_FIELDS = List.of("uploadId", "template", "status", "totalRecords",
@@ -31,20 +29,6 @@ class ApiTest {
       "lastStatusCode", "lastError", "nextAttemptAt", "deliveredAt");
   private static final List<String> ATTEMPT_FIELDS = List.of("page", "attempt", "startedAt", "durationMs",
       "statusCode", "error", "responseExcerpt");
-
-  private static Sink sink;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    sink = new Sink();
-    api = TestServer.shared().api();
-  }
-
-  @AfterAll
-  static void stop() {
-    sink.close();
-  }
 
   private static String path(String template) {
     return "/v1/templates/" + template + "/destination";

@@ -3,34 +3,18 @@ package io.hookline.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.testing.Api;
+import io.hookline.testing.SharedServerTest;
 import io.hookline.testing.Sink;
-import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Pages as the callback URL receives them, at the edges of the chunk arithmetic. */
-class ChunkingTest {
-
-  private static Sink sink;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    sink = new Sink();
-    api = TestServer.shared().api();
-  }
-
-  @AfterAll
-  static void stop() {
-    sink.close();
-  }
+class ChunkingTest extends SharedServerTest {
 
   @ParameterizedTest(name = "{0} records, chunkSize {1}")
   @CsvSource({"0, 10", "1, 10", "9, 10", "10, 10", "11, 10", "10000, 100", "25, 1"})

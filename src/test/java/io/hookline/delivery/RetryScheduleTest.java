@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.testing.Api;
 import io.hookline.testing.Records;
+import io.hookline.testing.SharedServerTest;
 import io.hookline.testing.Sink;
-import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -14,8 +14,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,26 +21,12 @@ import org.junit.jupiter.api.Test;
  * wait, and statuses that are final at once. Gaps are measured between arrivals at the sink, so the lower bounds
  * allow a few ms of send overhead and the upper bounds allow a loaded machine's timer and scheduling delays.
  */
-class RetryScheduleTest {
+class RetryScheduleTest extends SharedServerTest {
 
   /** Scheduling slack on a busy 2-core machine: timers fire late, never early. */
   private static final long LATE_MS = 400;
   /** Clock granularity between the sender's "failed at" and the sink's arrival stamp. */
   private static final long EARLY_MS = 30;
-
-  private static Sink sink;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    sink = new Sink();
-    api = TestServer.shared().api();
-  }
-
-  @AfterAll
-  static void stop() {
-    sink.close();
-  }
 
   private static boolean mine(Sink.Received r, String template) {
     return r.json().getString("template").equals(template);

@@ -3,34 +3,18 @@ package io.hookline.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.testing.Api;
+import io.hookline.testing.SharedServerTest;
 import io.hookline.testing.Sink;
-import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Retries, final failures and the failure log, against a real sink that fails on demand. */
-class RetryTest {
-
-  private static Sink sink;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    sink = new Sink();
-    api = TestServer.shared().api();
-  }
-
-  @AfterAll
-  static void stop() {
-    sink.close();
-  }
+class RetryTest extends SharedServerTest {
 
   private static JsonArray records(int n) {
     JsonArray a = new JsonArray();

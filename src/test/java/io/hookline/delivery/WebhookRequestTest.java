@@ -3,8 +3,8 @@ package io.hookline.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.testing.Api;
+import io.hookline.testing.SharedServerTest;
 import io.hookline.testing.Sink;
-import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -12,26 +12,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The webhook request byte for byte: body, headers, and what stays the same across attempts. */
-class WebhookRequestTest {
-
-  private static Sink sink;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    sink = new Sink();
-    api = TestServer.shared().api();
-  }
-
-  @AfterAll
-  static void stop() {
-    sink.close();
-  }
+class WebhookRequestTest extends SharedServerTest {
 
   @Test
   void bodyAndHeadersAreExactlyAsTheContractSays() {
