@@ -55,6 +55,9 @@ public final class Database {
   private static PgConnectOptions connectOptions(String url) {
     PgConnectOptions options = PgConnectOptions.fromUri(url);
     options.setCachePreparedStatements(true);
+    // The queue statements are several KB long; the client's default (2,048 characters) would leave them out of
+    // the cache, and PostgreSQL would parse and plan them again on every execution.
+    options.setPreparedStatementCacheSqlLimit(16_384);
     options.setPipeliningLimit(256);
     options.setReconnectAttempts(0);
     return options;
