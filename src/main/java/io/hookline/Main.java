@@ -6,7 +6,9 @@ import io.hookline.bus.LocalCodec;
 import io.hookline.chunk.ChunkerVerticle;
 import io.hookline.config.ConfigLoader;
 import io.hookline.config.HooklineConfig;
-import io.hookline.delivery.SenderVerticle;
+import io.hookline.delivery.DestinationEventListener;
+import io.hookline.delivery.InstanceHeartbeat;
+import io.hookline.delivery.SenderShard;
 import io.hookline.delivery.WebhookClient;
 import io.hookline.ingest.IngestVerticle;
 import io.hookline.security.AuthValueRetention;
@@ -14,8 +16,6 @@ import io.hookline.security.EncryptionKeyLoader;
 import io.hookline.security.ExtraCaTrust;
 import io.hookline.security.SecretBox;
 import io.hookline.security.TargetPolicy;
-import io.hookline.store.ChunkRepository;
-import io.hookline.store.CircuitRepository;
 import io.hookline.store.Database;
 import io.hookline.store.ImportRepository;
 import io.vertx.core.DeploymentOptions;
@@ -28,6 +28,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,11 +151,10 @@ public final class Main {
     private final Vertx vertx;
     private final HooklineConfig config;
     private Database db;
-    private WebhookClient client;
     private int port;
     private String ingestDeployment;
+    private String listenerDeployment;
     private String senderDeployment;
-    private String chunkerDeployment;
 
     public Hookline(Vertx vertx, HooklineConfig config) {
       this.vertx = vertx;
@@ -170,20 +171,27 @@ public final class Main {
       }
       LOG.info("starting hookline as {}: {}", config.instanceId(), config);
       vertx.eventBus().registerCodec(new LocalCodec());
-      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
       return Database.migrate(vertx, config.db().url()).compose(v -> {
         db = Database.connect(vertx, config.db());
         String caFile = config.delivery().trustedCaFile();
-        client = new WebhookClient(vertx, new TargetPolicy(config.allowPrivateTargets(), config.allowedTargetCidrs()),
-            config.delivery().responseExcerptBytes(), 1024,
+        WebhookClient.Factory clients = new WebhookClient.Factory(
+            new TargetPolicy(config.allowPrivateTargets(), config.allowedTargetCidrs()),
+            config.delivery().responseExcerptBytes(),
             caFile == null ? null : ExtraCaTrust.withExtraCa(java.nio.file.Path.of(caFile)));
-        ChunkRepository chunks = new ChunkRepository(db.deliveryPool(), secrets);
+        int shards = config.delivery().shards();
+        AtomicBoolean handingOver = new AtomicBoolean();
+        AtomicInteger nextShard = new AtomicInteger();
         return vertx.deployVerticle(new ChunkerVerticle(db.ingestPool()))
             .compose(id -> vertx.deployVerticle(new AuthValueRetention(new ImportRepository(db.pool()),
-                config.delivery().authValueRetentionDays())).map(id))
+                config.delivery().authValueRetentionDays())))
+            // announced before the shards look for destinations, so that they count this instance
+            .compose(id -> vertx.deployVerticle(new InstanceHeartbeat(config, db)))
+            .compose(id -> vertx.deployVerticle(new DestinationEventListener(db)))
             .compose(id -> {
-              chunkerDeployment = id;
-              return vertx.deployVerticle(new SenderVerticle(config, chunks, new CircuitRepository(db.deliveryPool()), client));
+              listenerDeployment = id;
+              return vertx.deployVerticle(() -> new SenderShard(config, db, secrets, clients,
+                nextShard.getAndIncrement(), shards, handingOver), new DeploymentOptions().setInstances(shards));
             })
             .compose(id -> {
               senderDeployment = id;
@@ -195,7 +203,7 @@ public final class Main {
                 IngestVerticle verticle = new IngestVerticle(config, db, secrets, listenPort);
                 created.add(verticle);
                 return verticle;
-              }, new DeploymentOptions().setInstances(instances)).map(deployment -> {
+              }, new DeploymentOptions().setInstances(eventLoops)).map(deployment -> {
                 port = created.get(0).actualPort();
                 return deployment;
               });
@@ -212,20 +220,26 @@ public final class Main {
       return port;
     }
 
-    /** Stops taking requests, drains the sender, then closes everything. */
+    /**
+     * Stops taking requests, drains the sender (its shards give their destinations back), then closes the rest:
+     * the instance leaves last, and the database closes after everything that uses it.
+     */
     public Future<Void> stop() {
-      Future<Void> undeployAll = Future.succeededFuture();
-      for (String id : vertx.deploymentIDs()) {
-        if (!id.equals(senderDeployment) && !id.equals(chunkerDeployment)) {
-          undeployAll = undeployAll.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+      java.util.List<String> order = new java.util.ArrayList<>();
+      for (String id : new String[] {ingestDeployment, listenerDeployment, senderDeployment}) {
+        if (id != null) {
+          order.add(id);
         }
       }
-      return undeployAll
-          .compose(v -> senderDeployment == null ? Future.succeededFuture()
-              : vertx.undeploy(senderDeployment).recover(e -> Future.succeededFuture()))
-          .compose(v -> chunkerDeployment == null ? Future.succeededFuture()
-              : vertx.undeploy(chunkerDeployment).recover(e -> Future.succeededFuture()))
-          .compose(v -> client == null ? Future.succeededFuture() : client.close())
+      vertx.deploymentIDs().stream().filter(id -> !order.contains(id)).forEach(order::add);
+      Future<Void> stopped = Future.succeededFuture();
+      for (String id : order) {
+        stopped = stopped.compose(v -> vertx.undeploy(id).recover(e -> {
+          LOG.warn("stopping {} failed: {}", id, e.toString());
+          return Future.succeededFuture();
+        }));
+      }
+      return stopped
           .compose(v -> db == null ? Future.succeededFuture() : db.close())
           .compose(v -> vertx.close());
     }

@@ -1,16 +1,19 @@
 package io.hookline.api;
 
-import io.hookline.bus.Addresses;
-import io.hookline.bus.LocalCodec;
 import io.hookline.security.TargetPolicy;
 import io.hookline.security.WebhookSigner;
 import io.hookline.store.DestinationRepository;
+import io.hookline.store.DestinationSnapshot;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** {@code /v1/templates/{code}/destination}: create or replace, read, delete, rotate the signing secret. */
+/**
+ * {@code /v1/templates/{code}/destination}: create or replace, read, delete, rotate the signing secret, pause and
+ * resume.
+ */
 public final class DestinationRoutes {
 
   private static final String PATH = "/v1/templates/:code/destination";
@@ -28,6 +31,14 @@ public final class DestinationRoutes {
     router.get(PATH).handler(this::get);
     router.delete(PATH).handler(this::delete);
     router.post(PATH + "/rotate-secret").handler(this::rotate);
+    router.post(PATH + "/pause").handler(ctx -> pause(ctx, true));
+    router.post(PATH + "/resume").handler(ctx -> pause(ctx, false));
+  }
+
+  /** The destination as the API shows it: its settings (no secrets) and its delivery state. */
+  static JsonObject view(DestinationSnapshot s) {
+    String state = s.paused() ? "PAUSED" : s.circuitOpenSince() != null ? "CIRCUIT_OPEN" : "ACTIVE";
+    return s.destination().toJson().put("state", state);
   }
 
   static String code(RoutingContext ctx) {
@@ -51,24 +62,43 @@ public final class DestinationRoutes {
       Problem.invalid(result.errors()).send(ctx);
       return;
     }
-    destinations.upsert(result.destination()).onSuccess(created -> {
-      // Waiting chunks may now go to the new URL: wake the sender rather than wait for its poll.
-      ctx.vertx().eventBus().publish(Addresses.WORK, code, LocalCodec.LOCAL);
-      if (created) {
-        ctx.response().putHeader("Location", "/v1/templates/" + code + "/destination");
-      }
-      Json.send(ctx, created ? 201 : 200, result.destination().toJson());
-    }).onFailure(ctx::fail);
+    // The owner of the destination, on whichever instance, hears of the change and applies it to the next request.
+    destinations.upsert(result.destination())
+        .compose(created -> destinations.snapshot(code).map(s -> {
+          if (created) {
+            ctx.response().putHeader("Location", "/v1/templates/" + code + "/destination");
+          }
+          Json.send(ctx, created ? 201 : 200, view(s));
+          return null;
+        }))
+        .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
-    destinations.find(code(ctx)).onSuccess(d -> {
-      if (d == null) {
+    destinations.snapshot(code(ctx)).onSuccess(s -> {
+      if (s == null) {
         Problem.of(404, "no destination for this template").send(ctx);
       } else {
-        Json.send(ctx, 200, d.toJson());
+        Json.send(ctx, 200, view(s));
       }
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * Pause: no new attempt starts (those in flight finish), chunks wait without spending retries, on every instance
+   * and after a restart. Resume: delivery goes on. Both idempotent.
+   */
+  private void pause(RoutingContext ctx, boolean paused) {
+    String code = code(ctx);
+    destinations.setPaused(code, paused)
+        .compose(found -> found ? destinations.snapshot(code) : Future.succeededFuture(null))
+        .onSuccess(s -> {
+          if (s == null) {
+            Problem.of(404, "no destination for this template").send(ctx);
+          } else {
+            Json.send(ctx, 200, view(s));
+          }
+        }).onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {

@@ -1,7 +1,5 @@
 package io.hookline.api;
 
-import io.hookline.bus.Addresses;
-import io.hookline.bus.LocalCodec;
 import io.hookline.store.ChunkRepository;
 import io.hookline.store.ImportRepository;
 import io.vertx.core.Handler;
@@ -71,12 +69,10 @@ public final class ImportRoutes {
   }
 
   private void redeliver(RoutingContext ctx) {
-    withImport(ctx, found -> imports.redeliver(found.id(), found.template()).onSuccess(n -> {
-      if (n > 0) {
-        ctx.vertx().eventBus().publish(Addresses.WORK, found.template(), LocalCodec.LOCAL);
-      }
-      Json.send(ctx, 202, new JsonObject().put("requeued", n));
-    }).onFailure(ctx::fail));
+    // the destination's owner hears of the requeued chunks from the statement's notification
+    withImport(ctx, found -> imports.redeliver(found.id(), found.template())
+        .onSuccess(n -> Json.send(ctx, 202, new JsonObject().put("requeued", n)))
+        .onFailure(ctx::fail));
   }
 
   private void withImport(RoutingContext ctx, Handler<ImportRepository.StoredImport> then) {

@@ -83,7 +83,7 @@ public final class ConfigLoader {
     return new HooklineConfig(
         new HooklineConfig.Http(host, port),
         new HooklineConfig.Db(dbUrl, positive(db, "poolSize", 8), positive(db, "ingestPoolSize", 4),
-            positive(db, "deliveryPoolSize", 4)),
+            positive(db, "deliveryPoolSize", 2)),
         apiKeys,
         allowPrivate,
         json.getJsonArray("allowedTargetCidrs", new JsonArray()).stream().map(String::valueOf).map(Cidr::parse)
@@ -100,19 +100,22 @@ public final class ConfigLoader {
         new HooklineConfig.Delivery(
             positive(delivery, "maxChunkBytes", 10 << 20),
             positive(delivery, "defaultMaxConcurrency", 16),
-            positive(delivery, "leaseSeconds", 30),
+            positive(delivery, "leaseSeconds", 10),
             positiveLong(delivery, "pollIntervalMs", 1000),
             positiveLong(delivery, "maxRetryAfterMs", 3_600_000L),
-            positive(delivery, "statusBatchSize", 512),
+            positive(delivery, "statusBatchSize", 256),
+            positiveLong(delivery, "statusLingerMs", 5),
             positive(delivery, "statusQueueLimit", 8192),
+            positive(delivery, "bufferChunks", 256),
+            // a quarter of the heap, at most 256 MiB: page bodies claimed ahead or in flight
+            positiveLong(delivery, "bufferBytes", Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4)),
+            positive(delivery, "shards", Math.max(1, Runtime.getRuntime().availableProcessors())),
             positive(delivery, "responseExcerptBytes", 2048),
             delivery.getString("trustedCaFile"),
             positive(delivery, "authValueRetentionDays", 7),
             // a destination failing every request this long is paused (circuit open) and only probed
             positiveLong(delivery, "circuitWindowMs", 600_000L),
-            positiveLong(delivery, "circuitProbeIntervalMs", 30_000L),
-            // how long a rate-limited destination stays with one instance after its last claim
-            positiveLong(delivery, "destinationLeaseMs", 10_000L)),
+            positiveLong(delivery, "circuitProbeIntervalMs", 30_000L)),
         positiveLong(shutdown, "graceMs", 10_000));
   }
 

@@ -25,6 +25,13 @@ public record HooklineConfig(
 
   public record Ingest(long maxBodyBytes, long maxRecords, int maxRecordBytes, int maxDepth) {}
 
+  /**
+   * {@code leaseSeconds}: how long a destination stays with its owner after the owner's last renewal (so how long a
+   * dead instance's destinations wait). {@code pollIntervalMs}: how often an instance renews, announces itself and
+   * looks for destinations to own. {@code statusBatchSize}, {@code statusLingerMs}, {@code statusQueueLimit}: outcome
+   * writes. {@code bufferChunks}: most chunks claimed ahead per destination; {@code bufferBytes}: most page bytes
+   * held by the sender in all (split over its {@code shards}, one per event loop).
+   */
   public record Delivery(
       int maxChunkBytes,
       int defaultMaxConcurrency,
@@ -32,13 +39,21 @@ public record HooklineConfig(
       long pollIntervalMs,
       long maxRetryAfterMs,
       int statusBatchSize,
+      long statusLingerMs,
       int statusQueueLimit,
+      int bufferChunks,
+      long bufferBytes,
+      int shards,
       int responseExcerptBytes,
       String trustedCaFile,
       int authValueRetentionDays,
       long circuitWindowMs,
-      long circuitProbeIntervalMs,
-      long destinationLeaseMs) {}
+      long circuitProbeIntervalMs) {
+
+    public long leaseMs() {
+      return leaseSeconds * 1000L;
+    }
+  }
 
   @Override
   public String toString() {

@@ -8,29 +8,26 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Delivery meters: attempts by destination and outcome, attempt duration, chunks pending, imports by status.
- * Labels carry template codes and outcome words only, never a URL or anything secret.
+ * Delivery meters of one sender shard: attempts by destination and outcome, and attempt duration (the shards of an
+ * instance add to the same meters). Labels carry template codes and outcome words only, never a URL or anything
+ * secret.
  */
 final class DeliveryMetrics {
 
   private final MeterRegistry registry;
   private final Map<String, Counter> attempts = new HashMap<>();
   private final Map<String, Timer> durations = new HashMap<>();
-  private final AtomicLong chunksPending = new AtomicLong();
-  private final Map<String, AtomicLong> importsByStatus = new HashMap<>();
 
   DeliveryMetrics(String registryName) {
+    this.registry = registry(registryName);
+  }
+
+  /** The instance's Prometheus registry, or a registry of its own where there is none (tests of one part). */
+  static MeterRegistry registry(String registryName) {
     MeterRegistry r = BackendRegistries.getNow(registryName);
-    this.registry = r != null ? r : new SimpleMeterRegistry();
-    registry.gauge("hookline_chunks_pending", chunksPending);
-    for (String s : new String[] {"QUEUED", "SENDING", "COMPLETED", "PARTIALLY_DELIVERED", "FAILED"}) {
-      AtomicLong n = new AtomicLong();
-      importsByStatus.put(s, n);
-      registry.gauge("hookline_imports", io.micrometer.core.instrument.Tags.of("status", s), n);
-    }
+    return r != null ? r : new SimpleMeterRegistry();
   }
 
   void attempt(String template, AttemptResult r) {
@@ -46,16 +43,5 @@ final class DeliveryMetrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
         .register(registry)).record(Duration.ofMillis(r.durationMs()));
-  }
-
-  void chunksPending(long n) {
-    chunksPending.set(n);
-  }
-
-  void imports(String status, long n) {
-    AtomicLong gauge = importsByStatus.get(status);
-    if (gauge != null) {
-      gauge.set(n);
-    }
   }
 }

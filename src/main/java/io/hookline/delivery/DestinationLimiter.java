@@ -21,7 +21,7 @@ final class DestinationLimiter {
   static final double MIN_RATE = 0.1;
 
   private final Vertx vertx;
-  private final SendCounter sent = new SendCounter();
+  private final RecentRate sent = new RecentRate();
   private final ArrayDeque<Promise<Void>> waiting = new ArrayDeque<>();
   /** The configured limit; infinite when the destination has none. */
   private double ceiling = Double.POSITIVE_INFINITY;
@@ -47,25 +47,33 @@ final class DestinationLimiter {
     this.refilledAt = now;
   }
 
-  /** Takes the destination's current setting (it can change between claims). */
-  void configure(Double rateLimit, long now) {
-    double next = rateLimit == null ? Double.POSITIVE_INFINITY : rateLimit;
-    if (next == ceiling) {
-      return;
-    }
+  /**
+   * Applies the destination's settings exactly: {@code rateLimit} (null: none) becomes the pace at once, raised,
+   * lowered or lifted. {@code slowdownRate} is the pace the destination was slowed down to after a 429/503, as kept in
+   * the database: null clears any slow-down (a PUT starts afresh), a value is taken over when this limiter is not
+   * slowed down itself (a new owner continues where the previous one was). A Retry-After already in force is not the
+   * limiter's: each retry keeps its own time.
+   */
+  void configure(Double rateLimit, Double slowdownRate, long now) {
     refill(now);
-    boolean atCeiling = rate >= ceiling;
-    double previous = ceiling;
-    ceiling = next;
-    if (atCeiling || rate > ceiling) {
-      rate = ceiling; // not slowed down, or slowed less than the new limit: the new limit is the pace
-    }
-    if (ceiling != Double.POSITIVE_INFINITY) {
+    ceiling = rateLimit == null ? Double.POSITIVE_INFINITY : rateLimit;
+    if (slowdownRate == null || slowdownRate >= ceiling) {
+      rate = ceiling;
       recoverTo = Double.POSITIVE_INFINITY;
-    } else if (limited() && recoverTo == Double.POSITIVE_INFINITY) {
-      recoverTo = previous; // the limit was removed while slowed down: open again once back at the old limit
+    } else if (rate >= ceiling || rate > slowdownRate) {
+      rate = Math.max(MIN_RATE, slowdownRate);
+      // unlimited: open again around where it was before the slow-down that halved it
+      recoverTo = ceiling == Double.POSITIVE_INFINITY ? rate * 2 : Double.POSITIVE_INFINITY;
+    }
+    if (limited()) {
+      tokens = Math.min(tokens, 1);
     }
     reschedule(now);
+  }
+
+  /** Slowed down below its configured pace (after a 429/503): the rate worth remembering. */
+  boolean slowedDown() {
+    return rate < ceiling;
   }
 
   boolean limited() {
@@ -84,7 +92,7 @@ final class DestinationLimiter {
   /** Completes when this request may be sent, in the order asked. */
   Future<Void> acquire(long now) {
     if (closed) {
-      return Promise.<Void>promise().future(); // shutting down: never sent here, its lease is given back
+      return Future.failedFuture(new IllegalStateException("the destination's limiter is closed"));
     }
     if (!limited()) {
       sent.add(now);
@@ -146,12 +154,16 @@ final class DestinationLimiter {
   }
 
   /**
-   * At shutdown, before the chunk leases are given back: nothing waiting is let through any more (another instance
-   * may send those chunks next), and the timer stops.
+   * When its destination stops being sent to here (handed over, paused, shut down): nothing waiting is let through
+   * any more (another instance may send those chunks next); the waiting requests fail, and the timer stops.
    */
   void close() {
     closed = true;
     cancelTimer();
+    IllegalStateException stopped = new IllegalStateException("the destination's limiter is closed");
+    while (!waiting.isEmpty()) {
+      waiting.poll().fail(stopped);
+    }
   }
 
   private void cancelTimer() {
@@ -209,32 +221,5 @@ final class DestinationLimiter {
       timer = -1;
       release(System.nanoTime());
     });
-  }
-
-  /** Requests started in the last second, in ten 100 ms buckets: the observed rate of an unlimited destination. */
-  static final class SendCounter {
-    private final long[] counts = new long[10];
-    private final long[] slots = new long[10];
-
-    void add(long now) {
-      long slot = now / (SECOND / 10);
-      int i = (int) (slot % 10);
-      if (slots[i] != slot) {
-        slots[i] = slot;
-        counts[i] = 0;
-      }
-      counts[i]++;
-    }
-
-    long lastSecond(long now) {
-      long slot = now / (SECOND / 10);
-      long n = 0;
-      for (int i = 0; i < 10; i++) {
-        if (slot - slots[i] < 10) {
-          n += counts[i];
-        }
-      }
-      return n;
-    }
   }
 }

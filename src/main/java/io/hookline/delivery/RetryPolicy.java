@@ -33,7 +33,7 @@ final class RetryPolicy {
     } else {
       status = Outcome.ChunkStatus.UNDELIVERED;
     }
-    return new Outcome(c.importId(), c.page(), template, c.leaseToken(), status, r.startedAt(), r.durationMs(),
+    return new Outcome(c.importId(), c.page(), template, c.epoch(), status, r.startedAt(), r.durationMs(),
         r.statusCode(), r.error(), r.excerpt(), nextAt, false);
   }
 

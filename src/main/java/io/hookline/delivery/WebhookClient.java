@@ -39,7 +39,7 @@ import javax.net.ssl.SSLException;
  * its pool; an idle pool holds no connections after the idle timeout.
  *
  * <p>The core HttpClient is used rather than WebClient because a whole-request deadline that frees the connection
- * and a capped body are both simpler to get right on it. Called only from the sender's event loop.
+ * and a capped body are both simpler to get right on it. One per sender shard, called only from its event loop.
  */
 public final class WebhookClient {
 
@@ -58,8 +58,14 @@ public final class WebhookClient {
 
   private record Resolved(InetAddress address, String blockedReason, long expiresAt) {}
 
-  public WebhookClient(Vertx vertx, TargetPolicy targets, int excerptBytes, int maxConnectionsPerHost,
-      TrustOptions trust) {
+  /** Makes the client of each sender shard, on that shard's event loop, with the same policies. */
+  public record Factory(TargetPolicy targets, int excerptBytes, TrustOptions trust) {
+    WebhookClient create(Vertx vertx) {
+      return new WebhookClient(vertx, targets, excerptBytes, trust);
+    }
+  }
+
+  WebhookClient(Vertx vertx, TargetPolicy targets, int excerptBytes, TrustOptions trust) {
     this.vertx = vertx;
     this.targets = targets;
     this.excerptBytes = excerptBytes;
@@ -76,36 +82,76 @@ public final class WebhookClient {
     if (trust != null) {
       clientOptions.setTrustOptions(trust);
     }
-    this.poolOptions = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost).setMaxWaitQueueSize(16_384);
+    // The lane never has more requests out than the destination's cap, which bounds each pool well below this.
+    this.poolOptions = new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(16_384);
   }
 
   private HttpClientAgent clientFor(Destination d) {
     return clients.computeIfAbsent(d.template(), t -> vertx.createHttpClient(clientOptions, poolOptions));
   }
 
-  public Future<Void> close() {
-    // The clients were made on the sender's event loop and may have closed with its verticle already.
-    return Future.join(clients.values().stream()
-        .map(c -> c.close().recover(err -> Future.succeededFuture())).toList()).mapEmpty();
+  /**
+   * One request in flight. Its deadline is the destination's {@code timeoutMs} when it started, and comes forward
+   * when the destination's timeout is lowered while it runs: a receiver that hangs is given up on at the new timeout.
+   */
+  final class Exchange {
+    private final Instant startedAt = Instant.now();
+    private final long t0 = System.nanoTime();
+    private final Promise<AttemptResult> result = Promise.promise();
+    private HttpClientRequest request;
+    private int timeoutMs;
+    private long timer = -1;
+
+    private Exchange(int timeoutMs) {
+      arm(timeoutMs);
+    }
+
+    /** Completes with the attempt's result; never fails. */
+    Future<AttemptResult> result() {
+      return result.future();
+    }
+
+    /** Applies a lower timeout to this request (a higher one only applies to later requests). */
+    void tighten(int newTimeoutMs) {
+      if (newTimeoutMs < timeoutMs && !result.future().isComplete()) {
+        vertx.cancelTimer(timer);
+        arm(newTimeoutMs);
+      }
+    }
+
+    /** Cuts the request off (shutdown); its result says so. */
+    void cancel() {
+      if (result.tryComplete(failure(startedAt, t0, "cancelled at shutdown")) && request != null) {
+        request.reset();
+      }
+      vertx.cancelTimer(timer);
+    }
+
+    private void arm(int ms) {
+      timeoutMs = ms;
+      long left = Math.max(1, ms - (System.nanoTime() - t0) / 1_000_000);
+      timer = vertx.setTimer(left, id -> {
+        if (result.tryComplete(failure(startedAt, t0, "timeout after " + ms + " ms")) && request != null) {
+          request.reset();
+        }
+      });
+    }
+
+    private void end(AttemptResult r) {
+      vertx.cancelTimer(timer);
+      result.tryComplete(r);
+    }
   }
 
-  /** Never fails: every failure is an {@link AttemptResult} with the reason. Runs on the caller's event loop. */
-  Future<AttemptResult> send(Destination d, ClaimedChunk c) {
-    Instant startedAt = Instant.now();
-    long t0 = System.nanoTime();
+  /** Starts one attempt. Every failure is an {@link AttemptResult} with the reason. Runs on the caller's loop. */
+  Exchange send(Destination d, ClaimedChunk c) {
+    Exchange x = new Exchange(d.timeoutMs());
     if (c.authUnreadable()) {
-      return Future.succeededFuture(failure(startedAt, t0, "the stored auth value cannot be decrypted: "
+      x.end(failure(x.startedAt, x.t0, "the stored auth value cannot be decrypted: "
           + "every instance must run with the same HOOKLINE_ENCRYPTION_KEY"));
+      return x;
     }
     URI uri = URI.create(d.callbackUrl());
-    Promise<AttemptResult> result = Promise.promise();
-    HttpClientRequest[] request = new HttpClientRequest[1];
-    long deadline = vertx.setTimer(d.timeoutMs(), id -> {
-      if (result.tryComplete(failure(startedAt, t0, "timeout after " + d.timeoutMs() + " ms"))
-          && request[0] != null) {
-        request[0].reset();
-      }
-    });
     resolve(uri.getHost())
         .compose(address -> {
           RequestOptions options = new RequestOptions()
@@ -121,31 +167,25 @@ public final class WebhookClient {
           return clientFor(d).request(options);
         })
         .compose(req -> {
-          request[0] = req;
-          if (result.future().isComplete()) {
+          x.request = req;
+          if (x.result.future().isComplete()) {
             req.reset();
             return Future.failedFuture("timeout");
           }
           Buffer body = WebhookPayload.body(c);
-          req.putHeader("webhook-timestamp", Long.toString(startedAt.getEpochSecond()));
-          String signature = signature(d, c.webhookId(), startedAt.getEpochSecond(), body);
+          req.putHeader("webhook-timestamp", Long.toString(x.startedAt.getEpochSecond()));
+          String signature = signature(d, c.webhookId(), x.startedAt.getEpochSecond(), body);
           if (signature != null) {
             req.putHeader("webhook-signature", signature);
           }
           return req.send(body);
         })
-        .compose(response -> readExcerpt(response, request[0]).map(excerpt -> new AttemptResult(startedAt,
-            elapsedMs(t0), response.statusCode(), response.statusCode() / 100 == 2 ? null : describeStatus(response),
-            excerpt, RetryAfter.parse(response.getHeader("Retry-After"), Instant.now()))))
-        .onComplete(ar -> {
-          vertx.cancelTimer(deadline);
-          if (ar.succeeded()) {
-            result.tryComplete(ar.result());
-          } else {
-            result.tryComplete(failure(startedAt, t0, describe(ar.cause())));
-          }
-        });
-    return result.future();
+        .compose(response -> readExcerpt(response, x.request).map(excerpt -> new AttemptResult(x.startedAt,
+            elapsedMs(x.t0), response.statusCode(),
+            response.statusCode() / 100 == 2 ? null : describeStatus(response), excerpt,
+            RetryAfter.parse(response.getHeader("Retry-After"), Instant.now()))))
+        .onComplete(ar -> x.end(ar.succeeded() ? ar.result() : failure(x.startedAt, x.t0, describe(ar.cause()))));
+    return x;
   }
 
   private MultiMap headers(Destination d, ClaimedChunk c) {

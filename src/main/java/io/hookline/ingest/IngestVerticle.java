@@ -41,7 +41,7 @@ public final class IngestVerticle extends VerticleBase {
   public Future<?> start() {
     DestinationRepository destinations = new DestinationRepository(db.pool(), secrets);
     ImportRepository imports = new ImportRepository(db.pool());
-    ChunkRepository chunks = new ChunkRepository(db.pool(), secrets);
+    ChunkRepository chunks = new ChunkRepository(db.pool());
     IngestSettings settings = new IngestSettings(config.ingest(), config.delivery().maxChunkBytes(), destinations,
         imports, secrets);
 

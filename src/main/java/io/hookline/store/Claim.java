@@ -1,9 +1,14 @@
 package io.hookline.store;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
- * What one claim statement leased: chunks of one destination, and that destination as it is now. {@code probe}:
- * the destination's circuit is open and this (single) chunk is the probe that decides whether it closes.
+ * What one claim came back with. {@code owned} false: the caller's lease on the destination is gone, nothing was
+ * claimed. {@code settingsVersion}: the destination's version now. {@code nextDueAt}: when the earliest chunk that is
+ * not due yet will be (null: none), so the owner knows when to look again.
  */
-public record Claim(Destination destination, List<ClaimedChunk> chunks, boolean probe) {}
+public record Claim(boolean owned, long settingsVersion, List<ClaimedChunk> chunks, Instant nextDueAt) {
+
+  static final Claim NOT_OWNED = new Claim(false, 0, List.of(), null);
+}

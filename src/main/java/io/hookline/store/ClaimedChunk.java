@@ -3,9 +3,10 @@ package io.hookline.store;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * A chunk leased to this instance for one attempt, with everything the webhook request needs.
- * {@code attempts} is how many attempts were recorded before this one. {@code authUnreadable}: the stored auth value
- * could not be decrypted (this instance has another HOOKLINE_ENCRYPTION_KEY than the one that stored it).
+ * A chunk leased to its destination's owner, with everything the webhook request needs. {@code attempts} is how many
+ * attempts were recorded before this one; {@code epoch} is the owner's epoch it was claimed with, under which its
+ * outcome is written. {@code authUnreadable}: the stored auth value could not be decrypted (this instance has another
+ * HOOKLINE_ENCRYPTION_KEY than the one that stored it).
  */
 public record ClaimedChunk(
     long importId,
@@ -14,7 +15,7 @@ public record ClaimedChunk(
     int records,
     int attempts,
     int budgetStart,
-    long leaseToken,
+    long epoch,
     String uploadId,
     String webhookKey,
     long totalRecords,
@@ -32,5 +33,10 @@ public record ClaimedChunk(
   /** Attempts made since the retry budget was last renewed (by acceptance or redeliver), this one included. */
   public int attemptInBudget() {
     return attempts - budgetStart + 1;
+  }
+
+  /** What holding this chunk costs in memory: its page body. */
+  public int bytes() {
+    return data.length();
   }
 }

@@ -5,50 +5,69 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 
 /**
  * The connection pools. Ingest holds one connection per upload for the length of its transaction, so it gets a
- * pool of its own: a burst of large uploads cannot starve the claims and status writes of the sender.
+ * pool of its own: a burst of large uploads cannot starve the API.
  *
- * <p>The sender's claims, lease renewals and outcome writes use a pool whose sessions run with
- * {@code synchronous_commit = off}: their commits do not wait for the WAL flush (a disk sync per statement, which
- * made every claim and every outcome batch cost milliseconds). Nothing can be lost by it: if PostgreSQL itself
- * crashes, the last fraction of a second of those commits may be undone, which only makes chunks claimable again
- * and so sent again (at least once, as documented). Imports (the 202) and API writes stay synchronous.
- * Those sessions also use generic plans (see below).
+ * <p>Each sender shard has a small pool of its own ({@link #newDeliveryPool}), made on its event loop, whose sessions
+ * run with {@code synchronous_commit = off}: their commits do not wait for the WAL flush (a disk sync per statement,
+ * which made every claim and every outcome batch cost milliseconds). Nothing can be lost by it: if PostgreSQL itself
+ * crashes, the last fraction of a second of those commits may be undone, which only makes chunks claimable again and
+ * so sent again (at least once, as documented). Imports (the 202) and API writes stay synchronous.
  */
 public final class Database {
 
+  private final Vertx vertx;
+  private final HooklineConfig.Db config;
   private final Pool pool;
   private final Pool ingestPool;
-  private final Pool deliveryPool;
 
-  private Database(Pool pool, Pool ingestPool, Pool deliveryPool) {
+  private Database(Vertx vertx, HooklineConfig.Db config, Pool pool, Pool ingestPool) {
+    this.vertx = vertx;
+    this.config = config;
     this.pool = pool;
     this.ingestPool = ingestPool;
-    this.deliveryPool = deliveryPool;
   }
 
   public static Database connect(Vertx vertx, HooklineConfig.Db db) {
     PgConnectOptions options = connectOptions(db.url());
-    PgConnectOptions asynchronousCommits = connectOptions(db.url());
-    asynchronousCommits.addProperty("synchronous_commit", "off");
-    // The sender's few statements run thousands of times a second with parameters that do not change their best
-    // plan; re-planning each execution cost more than executing it.
-    asynchronousCommits.addProperty("plan_cache_mode", "force_generic_plan");
-    return new Database(
-        pool(vertx, "hookline-main", db.poolSize(), 4096, options),
-        pool(vertx, "hookline-ingest", db.ingestPoolSize(), 256, options),
-        pool(vertx, "hookline-delivery", db.deliveryPoolSize(), 4096, asynchronousCommits));
+    return new Database(vertx, db,
+        pool(vertx, "hookline-main", db.poolSize(), 4096, true, options),
+        pool(vertx, "hookline-ingest", db.ingestPoolSize(), 256, true, options));
   }
 
-  private static Pool pool(Vertx vertx, String name, int maxSize, int maxWaitQueue, PgConnectOptions options) {
+  /**
+   * A pool for one sender shard, to be made and used on that shard's event loop. Besides asynchronous commits, its
+   * sessions plan each statement once ({@code force_generic_plan}: the sender's few statements run thousands of
+   * times a second with parameters that do not change their best plan) and never choose a sequential scan: a generic
+   * plan made while a table was nearly empty would otherwise scan it for ever after, and every statement of the
+   * delivery path reaches its rows by key. JIT compilation is off: it would compile the same short statements again on
+   * every execution (and the cost that keeps scans away would set it off).
+   */
+  public Pool newDeliveryPool(String name) {
+    PgConnectOptions options = connectOptions(config.url());
+    options.addProperty("synchronous_commit", "off");
+    options.addProperty("plan_cache_mode", "force_generic_plan");
+    options.addProperty("enable_seqscan", "off");
+    options.addProperty("jit", "off");
+    return pool(vertx, name, config.deliveryPoolSize(), 4096, false, options);
+  }
+
+  /** A listener for PostgreSQL notifications, on a connection of its own. */
+  public PgSubscriber newSubscriber() {
+    return PgSubscriber.subscriber(vertx, connectOptions(config.url()));
+  }
+
+  private static Pool pool(Vertx vertx, String name, int maxSize, int maxWaitQueue, boolean shared,
+      PgConnectOptions options) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxSize).setMaxWaitQueueSize(maxWaitQueue).setConnectionTimeout(10)
-            .setName(name).setShared(true))
+            .setName(name).setShared(shared))
         .connectingTo(options).using(vertx).build();
   }
 
@@ -71,10 +90,6 @@ public final class Database {
     return ingestPool;
   }
 
-  public Pool deliveryPool() {
-    return deliveryPool;
-  }
-
   /** Flyway over JDBC: blocking, so it runs on a worker thread, once, before any verticle is deployed. */
   public static Future<Void> migrate(Vertx vertx, String url) {
     PgConnectOptions o = PgConnectOptions.fromUri(url);
@@ -90,6 +105,6 @@ public final class Database {
   }
 
   public Future<Void> close() {
-    return Future.all(pool.close(), ingestPool.close(), deliveryPool.close()).mapEmpty();
+    return Future.all(pool.close(), ingestPool.close()).mapEmpty();
   }
 }

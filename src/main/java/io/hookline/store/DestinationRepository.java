@@ -34,9 +34,11 @@ public final class DestinationRepository {
         retry_backoff = EXCLUDED.retry_backoff, max_retry_interval_ms = EXCLUDED.max_retry_interval_ms,
         no_retry_statuses = EXCLUDED.no_retry_statuses, signing_secret = EXCLUDED.signing_secret,
         previous_signing_secret = NULL, previous_secret_until = NULL, updated_at = now(),
-        -- new settings (a corrected URL) deserve a fresh start rather than waiting for the next probe
-        circuit_open_since = NULL, circuit_probe_at = NULL, circuit_probe_ms = NULL
-      RETURNING (xmax = 0) AS created""";
+        -- new settings (a corrected URL) deserve a fresh start rather than waiting for the next probe, and a fresh
+        -- pace: a slow-down after a 429 belonged to the old settings
+        circuit_open_since = NULL, circuit_probe_at = NULL, slowdown_rate = NULL,
+        version = destinations.version + 1
+      RETURNING (xmax = 0) AS created, pg_notify('hookline', 'settings:' || template)""";
 
   private static final String UNFINISHED = """
       SELECT count(*) AS n FROM chunks WHERE template = $1 AND status IN ('PENDING', 'RETRYING')""";
@@ -44,8 +46,7 @@ public final class DestinationRepository {
   /** Force-delete: every unfinished chunk ends UNDELIVERED, its lease revoked so a late outcome is fenced out. */
   private static final String ABANDON_CHUNKS = """
       WITH ended AS (
-        UPDATE chunks SET status = 'UNDELIVERED', last_error = 'destination deleted', lease_owner = NULL,
-          lease_expires_at = NULL, lease_token = NULL
+        UPDATE chunks SET status = 'UNDELIVERED', last_error = 'destination deleted', lease_epoch = NULL
         WHERE template = $1 AND status IN ('PENDING', 'RETRYING')
         RETURNING import_id),
       per_import AS (SELECT import_id, count(*) AS n FROM ended GROUP BY import_id)
@@ -59,8 +60,16 @@ public final class DestinationRepository {
   private static final String ROTATE = """
       UPDATE destinations SET previous_signing_secret = signing_secret,
         previous_secret_until = CASE WHEN signing_secret IS NULL THEN NULL ELSE now() + interval '24 hours' END,
-        signing_secret = $2, updated_at = now()
-      WHERE template = $1""";
+        signing_secret = $2, updated_at = now(), version = version + 1
+      WHERE template = $1
+      RETURNING pg_notify('hookline', 'settings:' || template)""";
+
+  /** Pauses ($2 true) or resumes a destination; answers the destination, or nothing when there is none. */
+  private static final String PAUSE = """
+      UPDATE destinations SET paused_at = CASE WHEN $2 THEN COALESCE(paused_at, now()) END,
+        version = version + CASE WHEN (paused_at IS NOT NULL) = $2 THEN 0 ELSE 1 END
+      WHERE template = $1
+      RETURNING template, pg_notify('hookline', 'settings:' || template)""";
 
   public enum DeleteResult { DELETED, NOT_FOUND, HAS_UNFINISHED_CHUNKS }
 
@@ -70,6 +79,27 @@ public final class DestinationRepository {
   public DestinationRepository(Pool pool, SecretBox secrets) {
     this.pool = pool;
     this.secrets = secrets;
+  }
+
+  /** The destination with its version and delivery state, for its owner; null when there is none. */
+  public Future<DestinationSnapshot> snapshot(String template) {
+    return pool.preparedQuery("/* hookline:settings */ SELECT " + COLUMNS + ", d.version, d.paused_at, "
+            + "d.circuit_open_since, d.circuit_probe_at, d.slowdown_rate FROM destinations d WHERE d.template = $1")
+        .execute(Tuple.of(template))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row r = rows.iterator().next();
+          return new DestinationSnapshot(fromRow(r), r.getLong("version"), r.getOffsetDateTime("paused_at") != null,
+              instant(r.getOffsetDateTime("circuit_open_since")), instant(r.getOffsetDateTime("circuit_probe_at")),
+              r.getDouble("slowdown_rate"));
+        });
+  }
+
+  /** Pauses or resumes; false when there is no such destination. Idempotent. */
+  public Future<Boolean> setPaused(String template, boolean paused) {
+    return pool.preparedQuery(PAUSE).execute(Tuple.of(template, paused)).map(rows -> rows.size() > 0);
   }
 
   public Future<Destination> find(String template) {
@@ -115,7 +145,8 @@ public final class DestinationRepository {
                 ? conn.preparedQuery(ABANDON_CHUNKS).execute(Tuple.of(template))
                 : Future.succeededFuture();
             return abandon
-                .compose(v -> conn.preparedQuery("DELETE FROM destinations WHERE template = $1")
+                .compose(v -> conn.preparedQuery(
+                    "DELETE FROM destinations WHERE template = $1 RETURNING pg_notify('hookline', 'settings:' || template)")
                     .execute(Tuple.of(template)))
                 .map(DeleteResult.DELETED);
           });
@@ -160,6 +191,10 @@ public final class DestinationRepository {
 
   private static String opened(SecretBox secrets, Buffer sealed) {
     return sealed == null ? null : secrets.open(sealed.getBytes());
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
   }
 
   static OffsetDateTime utc(Instant instant) {

@@ -19,7 +19,8 @@ public final class ImportRepository {
       + "chunks_delivered, chunks_undelivered, created_at, completed_at, "
       // From the destination row, which the sender of any instance writes: every instance answers the same.
       // A deleted destination sends nothing more, and pauses nothing either: ACTIVE.
-      + "COALESCE((SELECT CASE WHEN d.circuit_open_since IS NULL THEN 'ACTIVE' ELSE 'PAUSED' END "
+      + "COALESCE((SELECT CASE WHEN d.paused_at IS NOT NULL THEN 'PAUSED' "
+      + "WHEN d.circuit_open_since IS NOT NULL THEN 'CIRCUIT_OPEN' ELSE 'ACTIVE' END "
       + "FROM destinations d WHERE d.template = imports.template), 'ACTIVE') AS destination_state";
 
   private static final String INSERT_IMPORT = """
@@ -41,7 +42,7 @@ public final class ImportRepository {
   private static final String REDELIVER = """
       WITH requeued AS (
         UPDATE chunks SET status = 'PENDING', budget_start = attempts, next_attempt_at = now(),
-          lease_owner = NULL, lease_expires_at = NULL, lease_token = NULL
+          lease_epoch = NULL
         WHERE import_id = $1 AND template = $2 AND status = 'UNDELIVERED'
         RETURNING page),
       n AS (SELECT count(*)::int AS n FROM requeued)
@@ -49,7 +50,7 @@ public final class ImportRepository {
         status = CASE WHEN n.n > 0 THEN 'SENDING' ELSE status END,
         completed_at = CASE WHEN n.n > 0 THEN NULL ELSE completed_at END
       FROM n WHERE id = $1
-      RETURNING n.n""";
+      RETURNING n.n, CASE WHEN n.n > 0 THEN pg_notify('hookline', 'work:' || $2) END""";
 
   private static final String FORGET_AUTH_VALUES = """
       UPDATE imports SET auth_value = NULL
@@ -102,6 +103,8 @@ public final class ImportRepository {
       int lastPageRecords = (int) (i.totalRecords() - (long) (i.totalPages() - 1) * i.chunkSize());
       return conn.preparedQuery(INSERT_CHUNKS)
           .execute(Tuple.of(id, i.template(), i.totalPages(), lastPageRecords, i.chunkSize()))
+          // delivered with the commit: the destination's owner, on whichever instance, hears of the work at once
+          .compose(v -> conn.preparedQuery("SELECT pg_notify('hookline', 'work:' || $1)").execute(Tuple.of(i.template())))
           .map(view);
     });
   }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The circuit: a destination failing every request for the window is paused and only probed, one chunk at a time,
- * without spending retry budget; the API says PAUSED; the first success resumes it. A server of its own, with a
- * short window and probe interval.
+ * without spending retry budget; the API says CIRCUIT_OPEN; the first success resumes it. A server of its own, with a
+ * short window and probe interval, the only one sending.
  */
 class CircuitTest {
 
@@ -29,6 +29,7 @@ class CircuitTest {
 
   @BeforeAll
   static void start() throws Exception {
+    TestServer.stopShared(); // the shared server's circuit window is the default 10 minutes: it must not own this
     server = TestServer.start(Map.of("HOOKLINE_INSTANCE_ID", "circuit-" + ProcessHandle.current().pid()),
         new JsonObject().put("delivery", new JsonObject().put("circuitWindowMs", 800)
             .put("circuitProbeIntervalMs", PROBE_MS).put("pollIntervalMs", 100)));
@@ -51,17 +52,16 @@ class CircuitTest {
       sink.answer(r -> Sink.Reply.status(500));
       String template = Api.uniqueTemplate("circuit");
       // A budget of 16 attempts: about 9 are spent in the 800 ms window, the probes must not spend the rest.
-      // The rate limit is there for its destination lease: it keeps every attempt with the instance that claims
-      // first (this test's server, told at once by its own API), rather than some going to the shared test server
-      // of this JVM, whose circuit window is the default 10 minutes.
       api.destination(template, new JsonObject().put("callbackUrl", sink.url()).put("chunkSize", 1)
-          .put("retryCount", 15).put("retryInterval", 100).put("rateLimit", 1000));
+          .put("retryCount", 15).put("retryInterval", 100));
       String uploadId = api.importRecords(template, Records.of(2), null);
 
-      Await.until(() -> api.importView(uploadId).getString("destinationState").equals("PAUSED"),
-          Duration.ofSeconds(30), "the destination to be paused");
+      Await.until(() -> api.importView(uploadId).getString("destinationState").equals("CIRCUIT_OPEN"),
+          Duration.ofSeconds(30), "the circuit to open");
       JsonObject chunks = api.get("/v1/imports/" + uploadId + "/chunks").json();
-      assertThat(chunks.getString("destinationState")).isEqualTo("PAUSED");
+      assertThat(chunks.getString("destinationState")).isEqualTo("CIRCUIT_OPEN");
+      assertThat(api.get("/v1/templates/" + template + "/destination").json().getString("state"))
+          .isEqualTo("CIRCUIT_OPEN");
       int attemptsAtPause = sink.received().size();
 
       // Probes only: page 1 (the lowest due page) keeps being probed past its budget of 1 + 15 attempts.

@@ -21,7 +21,7 @@ class DestinationLimiterTest {
   @Test
   void startsWithOneTokenSoThereIsNoBurst() {
     DestinationLimiter l = new DestinationLimiter(vertx, 0);
-    l.configure(20.0, 0);
+    l.configure(20.0, null, 0);
     assertThat(l.acquire(0).succeeded()).isTrue();
     Future<Void> second = l.acquire(0);
     assertThat(second.isComplete()).as("a second request at the same instant waits for its token").isFalse();
@@ -31,7 +31,7 @@ class DestinationLimiterTest {
   @Test
   void untilTheFirstAnswerOnlyOneRequestIsOut() {
     DestinationLimiter l = new DestinationLimiter(vertx, 0);
-    l.configure(20.0, 0);
+    l.configure(20.0, null, 0);
     assertThat(l.acquire(0).succeeded()).isTrue();
     Future<Void> second = l.acquire(S); // a token is there by now, but the first request has not been answered
     assertThat(second.isComplete()).isFalse();
@@ -42,7 +42,7 @@ class DestinationLimiterTest {
   @Test
   void pushBackHalvesTheRateOncePerSecondAndSuccessesAddItBackGradually() {
     DestinationLimiter l = new DestinationLimiter(vertx, 0);
-    l.configure(20.0, 0);
+    l.configure(20.0, null, 0);
     l.throttled(S);
     assertThat(l.rate()).isEqualTo(10.0);
     l.throttled(S + S / 2); // the same overload, told by another answer in flight
@@ -79,7 +79,7 @@ class DestinationLimiterTest {
   @Test
   void repeatedPushBackStopsAtTheFloor() {
     DestinationLimiter l = new DestinationLimiter(vertx, 0);
-    l.configure(1.0, 0);
+    l.configure(1.0, null, 0);
     for (int i = 1; i < 10; i++) {
       l.throttled(i * 2 * S);
     }
@@ -87,21 +87,36 @@ class DestinationLimiterTest {
   }
 
   @Test
-  void aNewLimitTakesOverUnlessTheDestinationIsSlowedBelowIt() {
+  void aNewSettingTakesEffectExactlyAndClearsTheSlowDown() {
     DestinationLimiter l = new DestinationLimiter(vertx, 0);
-    l.configure(20.0, 0);
-    l.configure(50.0, S);
-    assertThat(l.rate()).isEqualTo(50.0);
+    l.configure(1.0, null, 0);
+    l.configure(100.0, null, S);
+    assertThat(l.rate()).as("raised").isEqualTo(100.0);
+    l.configure(5.0, null, S);
+    assertThat(l.rate()).as("lowered").isEqualTo(5.0);
     l.throttled(2 * S);
-    l.configure(40.0, 2 * S);
-    assertThat(l.rate()).as("slowed to 25, below the new limit").isEqualTo(25.0);
-    l.configure(null, 2 * S);
-    assertThat(l.rate()).isEqualTo(25.0);
-    l.succeeded(2 * S); // no time since the last change: no change (and no NaN)
-    assertThat(l.rate()).isEqualTo(25.0);
-    for (int i = 3; i < 10; i++) {
-      l.succeeded(i * S); // +4/s back to the old limit of 40, then open
+    assertThat(l.rate()).isEqualTo(2.5);
+    assertThat(l.slowedDown()).isTrue();
+    l.configure(null, null, 2 * S);
+    assertThat(l.limited()).as("lifted, slow-down cleared: no limit at all").isFalse();
+    assertThat(l.acquire(2 * S).succeeded()).isTrue();
+    assertThat(l.acquire(2 * S).succeeded()).as("nothing paces an unlimited destination").isTrue();
+  }
+
+  @Test
+  void aNewOwnerContinuesFromTheSlowDownItWasHandedAndRecoversFromIt() {
+    DestinationLimiter l = new DestinationLimiter(vertx, 0);
+    l.configure(null, 10.0, 0);
+    assertThat(l.rate()).isEqualTo(10.0);
+    assertThat(l.slowedDown()).isTrue();
+    for (int i = 1; i < 20; i++) {
+      l.succeeded(i * S);
     }
-    assertThat(l.limited()).isFalse();
+    assertThat(l.limited()).as("recovered past where it was slowed from: open again").isFalse();
+
+    DestinationLimiter limited = new DestinationLimiter(vertx, 0);
+    limited.configure(50.0, 100.0, 0);
+    assertThat(limited.rate()).as("a slow-down above the limit is no slow-down").isEqualTo(50.0);
+    assertThat(limited.slowedDown()).isFalse();
   }
 }

@@ -123,6 +123,30 @@ public final class HooklineProcess implements AutoCloseable {
     waitGone(Duration.ofSeconds(30));
   }
 
+  /** SIGSTOP: the process is frozen, its sockets and timers with it, until {@link #resume()}. */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #freeze()}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** SIGTERM, then waits for the exit; answers the exit code. */
   public int terminate(Duration timeout) {
     process.destroy();

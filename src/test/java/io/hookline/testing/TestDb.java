@@ -26,6 +26,20 @@ public final class TestDb {
     }
   }
 
+  /** Runs a query whose first column of the first row is text; answers it (null when there is no row). */
+  public static String text(String sql, Object... params) {
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Like {@link #number}, but answers null while the database cannot be reached. */
   public static Long numberOrNull(String sql, Object... params) {
     try {

@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The status writer never drops an outcome: a failing database keeps them queued, in order, and stops claims. */
-class StatusWriterTest {
+/**
+ * The completer coalesces outcomes into batches (by size or after a short linger) and never drops one: a failing
+ * database keeps them queued, in order, and stops claims.
+ */
+class CompleterTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
@@ -61,33 +64,31 @@ class StatusWriterTest {
     AtomicInteger failedWrites = new AtomicInteger();
     List<Integer> written = new CopyOnWriteArrayList<>();
     AtomicInteger roomCalls = new AtomicInteger();
-    StatusWriter writer = on(() -> new StatusWriter(vertx, batch -> {
+    Completer writer = on(() -> new Completer(vertx, batch -> {
       if (down.get()) {
         failedWrites.incrementAndGet();
         return Future.failedFuture(new IOException("connection refused"));
       }
       batch.forEach(o -> written.add(o.page()));
       return Future.succeededFuture(batch.size());
-    }, 3, 5, roomCalls::incrementAndGet));
+    }, 3, 5, 1, 5, roomCalls::incrementAndGet));
 
     List<Future<Void>> submitted = on(() -> {
       List<Future<Void>> all = new ArrayList<>();
       for (int page = 1; page <= 7; page++) {
-        all.add(writer.submit(outcome(page)));
+        all.add(writer.submit(outcome(page), false));
       }
       return all;
     });
     Await.until(() -> failedWrites.get() >= 2, Duration.ofSeconds(10), "two failed writes");
-    assertThat(on(writer::healthy)).as("no claims while writes fail").isFalse();
-    assertThat(on(writer::hasRoom)).as("over the limit: no claims").isFalse();
+    assertThat(on(writer::mayClaim)).as("no claims while writes fail").isFalse();
     assertThat(on(writer::queued)).isEqualTo(7);
     assertThat(submitted).noneMatch(Future::isComplete);
 
     down.set(false);
     Await.until(() -> submitted.stream().allMatch(Future::succeeded), Duration.ofSeconds(10), "all written");
     assertThat(written).containsExactly(1, 2, 3, 4, 5, 6, 7);
-    assertThat(on(writer::healthy)).isTrue();
-    assertThat(on(writer::hasRoom)).isTrue();
+    assertThat(on(writer::mayClaim)).isTrue();
     assertThat(on(writer::queued)).isZero();
     assertThat(roomCalls.get()).as("the sender is told to claim again").isPositive();
   }
@@ -95,14 +96,43 @@ class StatusWriterTest {
   @Test
   void drainWaitsForTheBatchBeingWritten() {
     Promise<Integer> slowWrite = Promise.promise();
-    StatusWriter writer = on(() -> new StatusWriter(vertx, batch -> slowWrite.future(), 10, 100, () -> {}));
-    Future<Void> written = on(() -> writer.submit(outcome(1)));
-    Future<Void> drained = on(() -> writer.drain(5_000));
+    Completer writer = on(() -> new Completer(vertx, batch -> slowWrite.future(), 10, 1, 2, 100, () -> {}));
+    Future<Void> written = on(() -> writer.submit(outcome(1), true));
+    Future<Void> drained = on(() -> writer.drain());
     assertThat(on(writer::queued)).as("the batch is in flight, not queued").isZero();
     assertThat(drained.isComplete()).as("drain waits for the write in flight").isFalse();
 
     on(() -> slowWrite.tryComplete(1));
     Await.until(drained::succeeded, Duration.ofSeconds(5), "the drain to finish");
     assertThat(written.succeeded()).isTrue();
+  }
+
+  @Test
+  void outcomesWaitForAFullBatchOrTheLingerWhicheverComesFirst() {
+    List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    Completer writer = on(() -> new Completer(vertx, batch -> {
+      batchSizes.add(batch.size());
+      return Future.succeededFuture(batch.size());
+    }, 4, 200, 2, 100, () -> {}));
+    List<Future<Void>> full = on(() -> {
+      List<Future<Void>> all = new ArrayList<>();
+      for (int page = 1; page <= 4; page++) {
+        all.add(writer.submit(outcome(page), false));
+      }
+      return all;
+    });
+    Await.until(() -> full.stream().allMatch(Future::succeeded), Duration.ofSeconds(5), "a full batch written");
+    assertThat(batchSizes).containsExactly(4);
+
+    long t0 = System.nanoTime();
+    Future<Void> lone = on(() -> writer.submit(outcome(5), false));
+    assertThat(on(lone::isComplete)).as("one outcome waits for company").isFalse();
+    Await.until(lone::succeeded, Duration.ofSeconds(5), "the lingering outcome written");
+    assertThat((System.nanoTime() - t0) / 1_000_000).as("written after the linger").isGreaterThanOrEqualTo(150);
+    assertThat(batchSizes).containsExactly(4, 1);
+
+    Future<Void> urgent = on(() -> writer.submit(outcome(6), true));
+    Await.until(urgent::succeeded, Duration.ofSeconds(1), "an urgent outcome written at once");
+    assertThat(batchSizes).containsExactly(4, 1, 1);
   }
 }
