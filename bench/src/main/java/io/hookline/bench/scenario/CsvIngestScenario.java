@@ -13,7 +13,7 @@ import java.nio.file.Path;
 /**
  * The records of the ingest scenario as CSV (a header row of the keys, then one row per record), posted with
  * Content-Type text/csv and ?template=CODE: MB/s of the CSV body to the 202, and the time against psql \copy of
- * the same records (the ingest scenario's ceiling). CSV is about 40 % smaller than the same records in JSON, so
+ * the same records (the ingest scenario's ceiling). CSV is about 30 % smaller than the same records in JSON, so
  * the ratio compares times for the same records (copy seconds / Hookline seconds), not megabytes per second.
  * A server that answers 415 has no CSV ingest: the scenario says so and the run goes on.
  */
