@@ -31,10 +31,6 @@ public final class SinkClient {
     return sb.toString();
   }
 
-  public String base() {
-    return base;
-  }
-
   /** Count, statuses, 100 ms buckets and (for rec=1) receipts [uploadId, nanoTime] of one tag. */
   public JsonObject stats(String tag) throws Exception {
     return new JsonObject(get("/_stats?tag=" + tag));

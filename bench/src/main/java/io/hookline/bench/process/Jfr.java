@@ -21,10 +21,6 @@ public final class Jfr {
     this.resultsDir = resultsDir;
   }
 
-  public boolean enabled() {
-    return enabled;
-  }
-
   public void start(RunningProcess hookline, String name) throws Exception {
     if (!enabled) {
       return;

@@ -1,5 +1,6 @@
 package io.hookline.bench.process;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ public final class Processes {
   private static String readAll(Process p) {
     try {
       return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "(output unreadable: " + e + ")";
     }
   }

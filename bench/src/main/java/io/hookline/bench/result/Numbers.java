@@ -3,7 +3,7 @@ package io.hookline.bench.result;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Rounding and the few statistics the figures use. */
+/** Rounding, and the median of the windows of a steady phase. */
 public final class Numbers {
 
   private Numbers() {}
@@ -25,9 +25,5 @@ public final class Numbers {
     sorted.sort(Double::compare);
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
-  public static double mean(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
 }

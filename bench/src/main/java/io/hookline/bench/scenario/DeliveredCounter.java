@@ -7,6 +7,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,7 +39,7 @@ final class DeliveredCounter implements AutoCloseable {
     try (Statement st = connection.createStatement()) {
       st.executeQuery("SELECT template, upload_id, chunks_delivered FROM imports LIMIT 0").close();
       hasCounter = true;
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       hasCounter = false;
     }
     this.sql = hasCounter;

@@ -20,7 +20,6 @@ public final class RunContext {
   private final HooklineClient api;
   private final RunningProcess sinkProcess;
   private final SinkClient sink;
-  private final Psql psql;
   private final Jfr jfr;
   private final String dbUrl;
   private final String dbName;
@@ -37,7 +36,6 @@ public final class RunContext {
     this.api = api;
     this.sinkProcess = sinkProcess;
     this.sink = sink;
-    this.psql = psql;
     this.jfr = jfr;
     this.dbUrl = dbUrl;
     this.dbName = dbName;
@@ -70,10 +68,6 @@ public final class RunContext {
 
   public SinkClient sink() {
     return sink;
-  }
-
-  public Psql psql() {
-    return psql;
   }
 
   public Jfr jfr() {
