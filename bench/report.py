@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns bench/results/latest.json into latest.md and two SVG charts (no third-party packages).
+"""Turns bench/results/latest.json into latest.md and SVG charts (no third-party packages).
 
 Every number written here is read from the JSON the driver measured; nothing is typed in.
 """
@@ -8,7 +8,8 @@ import math
 import os
 import sys
 
-ORDER = ["ingest", "delivery", "latency", "rate", "isolation", "scaleout", "memory"]
+ORDER = ["ingest", "concurrent-ingest", "csv-ingest", "drain", "delivery", "e2e", "latency", "rate", "isolation",
+         "scaleout", "memory"]
 
 
 def fmt(v, unit=""):
@@ -77,6 +78,30 @@ def svg_line_chart(path, title, series, xlabel, ylabel, xlog=False):
     return True
 
 
+def goals_of(s):
+    """The scenario's goals as (text, met) pairs; results of older drivers have one goal and pass."""
+    if "goals" in s:
+        return [(g.get("goal", ""), g.get("met")) for g in s["goals"]]
+    return [(s.get("goal", ""), s.get("pass"))] if "goal" in s else []
+
+
+def cpu_lines(cpu):
+    """Markdown lines for a cpuPercentOfOneCore object of a steady delivery."""
+    out = []
+    for name, h in cpu.get("hookline", {}).items():
+        kinds = ", ".join(f"{k} {v}" for k, v in h.get("byThreadKind", {}).items())
+        out.append(f"| Hookline `{name}` | {h.get('total')} | {kinds} |")
+    out.append(f"| sink | {cpu.get('sink')} | |")
+    pg = cpu.get("postgres", {})
+    bg = ", ".join(f"{k} {v}" for k, v in pg.get("background", {}).items())
+    out.append(f"| PostgreSQL | {pg.get('total')} | Hookline's backends {pg.get('hooklineBackends')} "
+               f"({pg.get('hooklineBackendsBusy')} busy); background: {bg or '—'} |")
+    out.append(f"| left out of PostgreSQL | {round((pg.get('excludedBenchConnections') or 0) + (pg.get('excludedOtherDatabases') or 0), 1)} | "
+               f"the bench's own sampler and counter connections {pg.get('excludedBenchConnections')}; "
+               f"other databases (other work on the machine) {pg.get('excludedOtherDatabases')} |")
+    return out
+
+
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else "bench/results/latest.json"
     with open(src) as f:
@@ -114,7 +139,7 @@ def main():
               f"| load average at start / end | {m.get('loadAverageAtStart')} / {m.get('loadAverageAtEnd')} |",
               ""]
     lines += ["## Figures", "",
-              "| scenario | figure | ceiling (measured in the same run) | ratio | goal (DESIGN.md) | met |",
+              "| scenario | figure | ceiling (measured in the same run) | ratio | goals | met |",
               "|---|---|---|---|---|---|"]
     for name in ORDER:
         s = sc.get(name)
@@ -124,15 +149,88 @@ def main():
         if "error" in s:
             lines.append(f"| {name} | **failed**: {s['error'][:200]} | | | | |")
             continue
-        lines.append(f"| {name} | {fmt(s.get('figure'), s.get('unit', ''))} | {fmt(s.get('ceiling'))} "
-                     f"({s.get('ceilingWhat', '')}) | {s.get('ratio')} | {s.get('goal', '')} | "
-                     f"{fmt(s.get('pass')) if 'pass' in s else '—'} |")
+        gs = goals_of(s)
+        goals = "; ".join(t for t, _ in gs)
+        met = "; ".join(fmt(v) if v is not None else "—" for _, v in gs)
+        if s.get("supported") is False:
+            lines.append(f"| {name} | not supported by this server | | | {goals} | — |")
+            continue
+        ceiling = f"{fmt(s.get('ceiling'))} ({s.get('ceilingWhat', '')})" if s.get("ceiling") is not None \
+            else s.get("ceilingWhat", "")
+        lines.append(f"| {name} | {fmt(s.get('figure'), s.get('unit', ''))} | {ceiling} | "
+                     f"{s.get('ratio', '—')} | {goals} | {met} |")
     lines += ["", "## Details", ""]
     for name in ORDER:
         s = sc.get(name)
         if not s:
             continue
         lines.append(f"- **{name}**: {s.get('summary', s.get('error', ''))}")
+
+    dl = sc.get("delivery", {})
+    if "chunksPerSecond" in dl and "backlog" in dl:
+        b = dl["backlog"]
+        c = dl["chunksPerSecond"]
+        k = dl.get("sinkArrivalsPerSecond", {})
+        lines += ["", "### Steady delivery", "",
+                  f"Backlog: {b.get('chunks')} chunks of {b.get('recordsPerChunk')} records in {b.get('imports')} "
+                  f"imports; {b.get('built')}. The first {dl.get('skipSeconds')} s of delivery are skipped; the "
+                  f"steady phase ends when 95 % of the backlog is delivered: {dl.get('steadyWindows')} windows of "
+                  f"{dl.get('windowMs')} ms over {dl.get('steadySeconds')} s"
+                  + (" (**too short for a skip: the whole delivery is used**)" if dl.get("shortSteadyPhase") else "")
+                  + ".", "",
+                  "| | median of windows | mean over the phase |", "|---|---|---|",
+                  f"| chunks/s committed ({dl.get('countSource', '')}) | {fmt(c.get('median'))} | {fmt(c.get('mean'))} |",
+                  f"| chunks/s arriving at the sink (cross-check) | {fmt(k.get('median'))} | {fmt(k.get('mean'))} |",
+                  "", "CPU over the same phase, percent of one core:", "",
+                  "| process | % | parts |", "|---|---|---|"] + cpu_lines(dl.get("cpuPercentOfOneCore", {}))
+        act = dl.get("pgActivity")
+        if act:
+            running = ", ".join(f"{k} {v} %" for k, v in act.get("percentOfSamplesRunning", {}).items())
+            lines += ["", f"pg_stat_activity, sampled every {act.get('periodMs')} ms ({act.get('samples')} samples "
+                          f"in the phase), share of samples in which Hookline had a statement of each kind running "
+                          f"(named by its leading `/* hookline:NAME */` comment, else `other`): {running or '—'}; "
+                          f"none running {act.get('percentOfSamplesIdle')} %; mean statements running "
+                          f"{act.get('meanStatementsRunning')}."]
+        arr = dl.get("arrivals")
+        if arr:
+            lines += ["", f"Arrivals at the sink in the phase: {arr.get('requests')} requests in {arr.get('bursts')} "
+                          f"bursts (requests < 1 ms apart), mean burst {arr.get('meanBurst')}, median gap between "
+                          f"bursts {arr.get('medianGapMs')} ms (p90 {arr.get('p90GapMs')} ms)."]
+
+    so = sc.get("scaleout", {})
+    if "figures" in so:
+        f_, q = so["figures"], so.get("ratios", {})
+        runs = so.get("runs", {})
+
+        def split(key):
+            run = runs.get(key, {})
+            per = run.get("chunksPerSecond", {}).get("byTemplate", {})
+            cpu = run.get("cpuPercentOfOneCore", {}).get("hookline", {})
+            return (", ".join(f"{t} {v}" for t, v in per.items()),
+                    ", ".join(f"{n} {h.get('total')} %" for n, h in cpu.items()),
+                    run.get("cpuPercentOfOneCore", {}).get("postgres", {}).get("total"))
+        lines += ["", "### Scale-out (steady chunks/s)", "", f"Measured with: {so.get('measuredWith')}.", "",
+                  "| | chunks/s (median) | per destination (mean) | Hookline CPU per instance | PostgreSQL CPU |",
+                  "|---|---|---|---|---|"]
+        for key, label in [("oneDestinationOneInstance", "1 destination, 1 instance"),
+                           ("oneDestinationTwoInstances", "1 destination, 2 instances"),
+                           ("twoDestinationsOneInstance", "2 destinations, 1 instance"),
+                           ("twoDestinationsTwoInstances", "2 destinations, 2 instances")]:
+            per, cpu, pg = split(key)
+            lines.append(f"| {label} | {fmt(f_.get(key))} | {per} | {cpu} | {pg} % |")
+        lines += ["", "Ratios: " + ", ".join(f"{k} {v}" for k, v in q.items()) + "."]
+
+    e2e = sc.get("e2e", {})
+    if "naive" in e2e:
+        h, n = e2e["hookline"], e2e["naive"]
+        lines += ["", "### End to end against the naive loop", "",
+                  "| | seconds | |", "|---|---|---|",
+                  f"| Hookline, POST to COMPLETED | {h.get('seconds')} | ingest {h.get('ingestSeconds')} s, delivery "
+                  f"{h.get('deliverySeconds')} s, {h.get('status')}, sink received {h.get('sinkReceived')} |",
+                  f"| naive loop, one awaited POST per page | {n.get('seconds')} | {n.get('requestsPerSecond')} "
+                  f"requests/s, sink received {n.get('sinkReceived')} |",
+                  "", f"{e2e.get('records')} records, {e2e.get('chunks')} pages; naive / Hookline = {e2e.get('ratio')}."]
+
     lat = sc.get("latency", {})
     if "corrected" in lat:
         lines += ["", "### Latency (ms, import sent → sink received its chunk)", "",
@@ -149,20 +247,6 @@ def main():
                      f"{lat.get('received')}, failed {lat.get('failed')}. The corrected histogram back-fills a "
                      f"sample for every interval a slow response spanned, so it counts more than were sent; when "
                      f"the sender kept its schedule (achieved = scheduled) the second row is the plain figure.")
-    dl = sc.get("delivery", {})
-    if "pgActivity" in dl:
-        act = dl["pgActivity"]
-        arr = dl.get("arrivals", {})
-        lines += ["", "### Where delivery time goes (measured during the delivery scenario, 202 → COMPLETED)", "",
-                  f"- Hookline CPU: {dl.get('hooklineCpuPercentOfOneCore')} % of one core; per thread kind: "
-                  + ", ".join(f"{k} {v} %" for k, v in dl.get("hooklineThreadCpuPercent", {}).items()),
-                  f"- PostgreSQL CPU (all postgres processes): {dl.get('postgresCpuPercentOfOneCore')} % of one core"
-                  "",
-                  f"- pg_stat_activity sampled every 2 ms ({act.get('samples')} samples), share of samples in which "
-                  f"Hookline had running: " + ", ".join(f"{k} {v} %" for k, v in act.items() if k != "samples"),
-                  f"- Arrivals at the sink: {arr.get('requests')} requests in {arr.get('bursts')} bursts (requests "
-                  f"< 1 ms apart), mean burst {arr.get('meanBurst')}, median gap between bursts "
-                  f"{arr.get('medianGapMs')} ms (p90 {arr.get('p90GapMs')} ms)"]
     rate = sc.get("rate", {})
     if "maxInAnySecond" in rate and not rate.get("enforced"):
         lines += ["", f"**rateLimit is not enforced** by the server under test: {rate['maxInAnySecond']} requests "
@@ -178,16 +262,15 @@ def main():
         if svg_line_chart(os.path.join(outdir, "latency.svg"), "Latency distribution (coordinated-omission corrected)",
                           [("ingest → delivered", "#c0392b", pts)], "percentile", "ms", xlog=True):
             charts.append(("latency.svg", "latency distribution"))
-    series = []
-    for name, colour in [("delivery", "#2471a3"), ("isolation", "#27ae60")]:
-        s = sc.get(name, {})
-        if name == "isolation":
-            s = s.get("beside", {})
-        if s.get("series"):
-            series.append((f"{name} (chunks/s, 100 ms buckets)", colour, [tuple(p) for p in s["series"]]))
-    if series and svg_line_chart(os.path.join(outdir, "throughput.svg"), "Delivery throughput over time", series,
-                                 "seconds since first delivery", "chunks/s"):
-        charts.append(("throughput.svg", "throughput over time"))
+    if dl.get("series") and "backlog" in dl:
+        committed = [(p[0], p[1]) for p in dl["series"]]
+        arriving = [(p[0], p[2]) for p in dl["series"]]
+        if svg_line_chart(os.path.join(outdir, "throughput.svg"),
+                          f"Steady delivery (phase {dl.get('steadyFromSeconds')}–{dl.get('steadyToSeconds')} s)",
+                          [("committed (database), chunks/s per 250 ms", "#2471a3", committed),
+                           ("arriving at the sink, chunks/s per 250 ms", "#27ae60", arriving)],
+                          "seconds since the backlog was complete", "chunks/s"):
+            charts.append(("throughput.svg", "delivery throughput over time"))
     if mem.get("rssSeries"):
         if svg_line_chart(os.path.join(outdir, "memory.svg"), "RSS during the big import (-Xmx256m)",
                           [("RSS MiB", "#8e44ad", [tuple(p) for p in mem["rssSeries"]])], "seconds", "MiB"):

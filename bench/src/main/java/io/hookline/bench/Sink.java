@@ -1,5 +1,6 @@
 package io.hookline.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -12,6 +13,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +29,14 @@ import java.util.concurrent.atomic.LongAdder;
  * The bench's webhook receiver, a separate process. Any POST outside {@code /_} is a webhook; its behaviour comes
  * from the query string of the callback URL: {@code tag} (what the counts are filed under), {@code delay} (ms
  * before answering), {@code limit} (requests per second; more get 429 with Retry-After: 1), {@code rec=1} (keep
- * the receive time, System.nanoTime, and the body's uploadId of every request, for latency and rate figures).
- * System.nanoTime is CLOCK_MONOTONIC on Linux, so the driver on the same machine can subtract its own readings.
+ * the receive time, System.nanoTime, and the body's uploadId of every request, for latency and rate figures),
+ * {@code hold=1} (no answer until {@code POST /_release?tag=T}: a destination that takes no work without being
+ * paused). System.nanoTime is CLOCK_MONOTONIC on Linux, so the driver on the same machine can subtract its own
+ * readings.
  *
  * <p>{@code GET /_stats?tag=T} answers the counts per 100 ms bucket, statuses and the receipts;
- * {@code POST /_reset} forgets everything; {@code GET /_now} answers this process's nanoTime.
+ * {@code GET /_counts?tags=A,B} only the counts, {@code {"A": n, "B": m}}; {@code POST /_reset} forgets everything;
+ * {@code GET /_now} answers this process's nanoTime.
  */
 public final class Sink {
 
@@ -37,6 +45,7 @@ public final class Sink {
     final LongAdder limited = new LongAdder();
     final ConcurrentHashMap<Long, LongAdder> buckets = new ConcurrentHashMap<>();
     final List<Object[]> receipts = new ArrayList<>(); // guarded by itself
+    final List<Runnable> held = new ArrayList<>(); // guarded by itself: answers of hold=1 requests, not yet sent
     long windowSecond;
     int windowCount; // guarded by this
   }
@@ -60,10 +69,10 @@ public final class Sink {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(n));
     int p;
     if (port == 0) { // a free port, then every instance binds it (Vert.x shares one address among them)
-      try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         p = ss.getLocalPort();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     } else {
       p = port;
@@ -108,6 +117,15 @@ public final class Sink {
       }
       tag.count.increment();
       tag.buckets.computeIfAbsent(ms / 100, k -> new LongAdder()).increment();
+      if ("1".equals(q.get("hold"))) {
+        Context context = vertx.getOrCreateContext();
+        req.end().onComplete(v -> {
+          synchronized (tag.held) {
+            tag.held.add(() -> context.runOnContext(x -> ok(req)));
+          }
+        });
+        return;
+      }
       String delay = q.get("delay");
       long delayMs = delay == null ? 0 : Long.parseLong(delay);
       if ("1".equals(q.get("rec"))) {
@@ -163,6 +181,26 @@ public final class Sink {
     private void control(HttpServerRequest req, String path) {
       switch (path) {
         case "/_now" -> req.response().end(Long.toString(System.nanoTime()));
+        case "/_counts" -> {
+          JsonObject out = new JsonObject();
+          for (String name : req.getParam("tags", "default").split(",")) {
+            Tag tag = TAGS.get(name);
+            out.put(name, tag == null ? 0 : tag.count.sum());
+          }
+          req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(out.encode());
+        }
+        case "/_release" -> {
+          Tag tag = TAGS.get(req.getParam("tag", "default"));
+          List<Runnable> answers = new ArrayList<>();
+          if (tag != null) {
+            synchronized (tag.held) {
+              answers.addAll(tag.held);
+              tag.held.clear();
+            }
+          }
+          answers.forEach(Runnable::run);
+          req.response().end("{\"released\":" + answers.size() + "}");
+        }
         case "/_reset" -> {
           TAGS.clear();
           req.response().end("{}");
