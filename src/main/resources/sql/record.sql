@@ -1,20 +1,27 @@
 /* hookline:record */
--- Writes a batch of attempt outcomes in one statement: the chunk rows (only where the chunk is still leased with the
--- epoch it was claimed with: a fencing token), an attempt row for each applied outcome, and the import counters.
--- Counters move only for rows whose lease matched, so every outcome is counted once.
+-- Writes a batch of attempt outcomes in one statement: the chunk rows, an attempt row for each, and the import
+-- counters. An outcome is written only while its writer still owns the chunk's destination with the epoch it claimed
+-- the chunk under (a fencing token), and only if the chunk is still unfinished: a stale owner's late outcome changes
+-- nothing once another instance has taken the destination over. The owner's row is locked for the statement
+-- (FOR SHARE), so the destination cannot change hands while the outcomes are written. Counters move only for rows
+-- written, so every outcome is counted once.
 WITH o AS (
-  SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::timestamptz[], $6::int[], $7::int[],
-                       $8::text[], $9::text[], $10::timestamptz[], $11::bool[])
-    AS o(import_id, page, epoch, status, started_at, duration_ms, status_code, error, excerpt, next_at, free)),
+  SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::int[],
+                       $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::bool[])
+    AS o(import_id, page, template, epoch, status, started_at, duration_ms, status_code, error, excerpt, next_at,
+         free)),
+owned AS (
+  SELECT d.template, d.epoch FROM destination_owners d
+  WHERE (d.template, d.epoch) IN (SELECT DISTINCT template, epoch FROM o)
+  FOR SHARE),
 upd AS (
   -- a free attempt (a failed circuit probe) is logged but moves the start of the retry budget along with it
   UPDATE chunks c SET status = o.status, attempts = c.attempts + 1, last_status_code = o.status_code,
     budget_start = c.budget_start + CASE WHEN o.free THEN 1 ELSE 0 END,
     last_error = o.error, next_attempt_at = COALESCE(o.next_at, c.next_attempt_at),
-    delivered_at = CASE WHEN o.status = 'DELIVERED' THEN now() END,
-    lease_epoch = NULL
-  FROM o
-  WHERE c.import_id = o.import_id AND c.page = o.page AND c.lease_epoch = o.epoch
+    delivered_at = CASE WHEN o.status = 'DELIVERED' THEN now() END
+  FROM o JOIN owned ON owned.template = o.template AND owned.epoch = o.epoch
+  WHERE c.import_id = o.import_id AND c.page = o.page AND c.status IN ('PENDING', 'RETRYING')
   RETURNING c.import_id, c.page, c.template, c.attempts, c.status),
 att AS (
   INSERT INTO attempts (import_id, page, template, attempt, started_at, duration_ms, status_code, error,

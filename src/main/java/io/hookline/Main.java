@@ -22,6 +22,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.net.InetAddress;
@@ -114,11 +115,13 @@ public final class Main {
 
   /**
    * A Vert.x with the Prometheus registry that /metrics serves, named after the instance (so that several servers
-   * in one JVM, as in the tests, each keep their own).
+   * in one JVM, as in the tests, each keep their own). Vert.x's own HTTP client meters are off: they would be kept
+   * per receiver address, for every webhook request, beside Hookline's per-destination attempt meters.
    */
   public static Vertx newVertx(String registryName) {
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true).setRegistryName(registryName)
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
   }
 

@@ -5,11 +5,10 @@
 -- Ownership is a lease in destination_owners, renewed by its owner and taken over by another instance once it
 -- expires (the owner died) or is deleted (the owner shut down or handed the destination over).
 --
--- A chunk is leased by writing its owner's epoch into chunks.lease_epoch. Each taking of a destination gets a new
--- epoch, so the chunks a dead or replaced owner held are free for the next owner at once, without a per-chunk
--- expiry to wait for or renew: the lease of a chunk is the lease of its destination. Outcomes are written only where
--- lease_epoch still holds the epoch the chunk was claimed with (a fencing token), so a stale owner's late outcome
--- changes nothing once the next owner has claimed the chunk again.
+-- The lease of a chunk is the lease of its destination: the owner claims chunks by reading them (nothing is written
+-- per chunk to lease it) and remembers what it holds; a new owner starts from what the database says. Each taking
+-- of a destination gets a new epoch, and outcomes are written only while their writer still owns the destination
+-- with the epoch the chunk was claimed under (a fencing token), so a stale owner's late outcome changes nothing.
 
 -- Live instances announce themselves; ownership is spread over them.
 CREATE TABLE instances (
@@ -41,7 +40,7 @@ ALTER TABLE destinations
 
 ALTER TABLE chunks DROP COLUMN lease_owner;
 ALTER TABLE chunks DROP COLUMN lease_expires_at;
-ALTER TABLE chunks RENAME COLUMN lease_token TO lease_epoch;
+ALTER TABLE chunks DROP COLUMN lease_token;
 DROP SEQUENCE lease_tokens;
 
 -- Attempt rows are written in batches with their chunk's outcome, under the chunk's lease; the foreign key check on
@@ -53,3 +52,13 @@ ALTER TABLE attempts DROP CONSTRAINT attempts_pkey;
 -- Only the owner probes an open circuit now, at its own interval; circuit_probe_at alone carries the pace over to
 -- the next owner.
 ALTER TABLE destinations DROP COLUMN circuit_probe_ms;
+
+-- Page bodies are read back for every attempt: compressed with lz4 (cheap to decompress, and JSON shrinks several
+-- times) they cost fewer pages to read and to log. Where the server was built without lz4 they stay as they were.
+DO $$
+BEGIN
+  ALTER TABLE chunk_bodies ALTER COLUMN data SET COMPRESSION lz4;
+  ALTER TABLE chunk_bodies ALTER COLUMN data SET STORAGE EXTENDED;
+EXCEPTION WHEN feature_not_supported THEN
+  RAISE NOTICE 'this PostgreSQL has no lz4 compression: page bodies stay uncompressed';
+END $$;

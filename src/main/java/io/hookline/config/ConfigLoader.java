@@ -83,7 +83,7 @@ public final class ConfigLoader {
     return new HooklineConfig(
         new HooklineConfig.Http(host, port),
         new HooklineConfig.Db(dbUrl, positive(db, "poolSize", 8), positive(db, "ingestPoolSize", 4),
-            positive(db, "deliveryPoolSize", 2)),
+            positive(db, "deliveryPoolSize", 3)),
         apiKeys,
         allowPrivate,
         json.getJsonArray("allowedTargetCidrs", new JsonArray()).stream().map(String::valueOf).map(Cidr::parse)
@@ -106,7 +106,7 @@ public final class ConfigLoader {
             positive(delivery, "statusBatchSize", 256),
             positiveLong(delivery, "statusLingerMs", 5),
             positive(delivery, "statusQueueLimit", 8192),
-            positive(delivery, "bufferChunks", 256),
+            positive(delivery, "bufferChunks", 1024),
             // a quarter of the heap, at most 256 MiB: page bodies claimed ahead or in flight
             positiveLong(delivery, "bufferBytes", Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4)),
             positive(delivery, "shards", Math.max(1, Runtime.getRuntime().availableProcessors())),

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 final class DestinationLane {
 
   private static final Logger LOG = LoggerFactory.getLogger(DestinationLane.class);
-  /** How much work the buffer holds ahead: enough to cover a claim's round trip at the pace of the last second. */
-  private static final double BUFFER_SECONDS = 0.05;
+  /** The buffer covers this many claim round trips of requests at the pace the cap allows. */
+  private static final int CLAIMS_AHEAD = 3;
 
   enum Mode { STARTING, ACTIVE, PAUSED, PROBING, LEAVING, GONE }
 
@@ -54,6 +54,12 @@ final class DestinationLane {
   private boolean reloading;
   private boolean reloadAgain;
 
+  /** Every chunk this lane holds, and the claim's cursors. */
+  private final HeldChunks held = new HeldChunks();
+  /** Events that may have made chunks due below the cursors (a retry's time, new work, new settings). */
+  private long wakes = 1;
+  /** The {@link #wakes} the last claim that looked from the start of every import covered. */
+  private long lookedFromStartAt;
   /** Claimed chunks not started yet, per import, served in turn. */
   private final LinkedHashMap<Long, ArrayDeque<ClaimedChunk>> buffer = new LinkedHashMap<>();
   private int buffered;
@@ -73,7 +79,9 @@ final class DestinationLane {
   private long probeTimer = -1;
   private DestinationLimiter limiter;
   private final DestinationCircuit circuit;
-  private final RecentRate completions = new RecentRate();
+  /** Moving averages: how long a request takes, how long a claim takes (ms). */
+  private double requestMs = 5;
+  private double claimMs = 5;
   private Promise<Void> left;
   private boolean abandoned;
 
@@ -122,7 +130,7 @@ final class DestinationLane {
     LOG.info("{}: this instance no longer owns the destination", template);
     mode = Mode.GONE;
     stopTimers();
-    dropBuffer();
+    giveBack(takeBuffer());
     if (limiter != null) {
       limiter.close();
     }
@@ -156,20 +164,17 @@ final class DestinationLane {
 
   /**
    * At the end of the shutdown grace period: requests still in flight are cut off and their outcomes not written (the
-   * attempt was not the receiver's failure); their chunks stay leased under this epoch, so the next owner sends them
-   * again, as for a crash.
+   * attempt was not the receiver's failure); the next owner sends their chunks again, as after a crash.
    */
-  Future<Integer> abandon() {
+  void abandon() {
     abandoned = true;
-    List<ClaimedChunk> cut = new ArrayList<>(exchanges.values());
-    List<WebhookClient.Exchange> running = new ArrayList<>(exchanges.keySet());
+    List<WebhookClient.Exchange> cut = new ArrayList<>(exchanges.keySet());
     exchanges.clear();
-    running.forEach(WebhookClient.Exchange::cancel);
-    if (cut.isEmpty()) {
-      return Future.succeededFuture(0);
+    if (!cut.isEmpty()) {
+      LOG.info("{}: {} requests cut off at shutdown; releasing their chunks, which the next owner sends again",
+          template, cut.size());
     }
-    LOG.info("{}: releasing {} chunks whose requests were cut off at shutdown", template, cut.size());
-    return ctx.queue().release(cut, epoch);
+    cut.forEach(WebhookClient.Exchange::cancel);
   }
 
   private void checkLeft() {
@@ -252,6 +257,7 @@ final class DestinationLane {
       }
     }
     moreDue = true;
+    wakes++;
     claim();
     dispatch();
   }
@@ -266,6 +272,7 @@ final class DestinationLane {
   /** New work may be due (a new import, a redeliver, a retry's time). */
   void wake() {
     moreDue = true;
+    wakes++;
     claim();
     if (mode == Mode.PROBING && probeTimer == -1) {
       scheduleProbe(0);
@@ -277,7 +284,12 @@ final class DestinationLane {
     claim();
   }
 
-  /** The number of chunks worth holding: about 50 ms of requests at the pace of the last second, within bounds. */
+  /**
+   * The number of chunks worth holding: what the destination can take while a few claims go and come back, at the pace
+   * its cap and its answers allow (not the pace seen so far, which a buffer too small would keep low), within
+   * {@code [2 × cap, delivery.bufferChunks]}. A fast destination gets a deep buffer; a slow one a shallow one, so a new
+   * import is claimed, and served in turn, soon after it arrives.
+   */
   private int depth() {
     int cap = cap();
     int max = Math.max(ctx.config().bufferChunks(), cap);
@@ -285,8 +297,12 @@ final class DestinationLane {
       // a paced destination needs no more than a couple of seconds of tokens: the rest would wait leased
       return (int) Math.max(1, Math.min(max, Math.ceil(limiter.rate() * 2)));
     }
-    double pace = completions.lastSecond(System.nanoTime()) * BUFFER_SECONDS;
-    return (int) Math.max(Math.min(2L * cap, max), Math.min(max, Math.ceil(pace)));
+    double perMs = cap / Math.max(0.05, requestMs);
+    return (int) Math.min(max, Math.max(2.0 * cap, Math.ceil(perMs * claimMs * CLAIMS_AHEAD)));
+  }
+
+  private static double average(double average, double sample) {
+    return average * 0.9 + sample * 0.1;
   }
 
   private void claim() {
@@ -304,10 +320,12 @@ final class DestinationLane {
     }
     int want = depth - buffered;
     claiming = true;
-    ctx.queue().claim(new ChunkQueue.ClaimRequest(template, ctx.instanceId(), epoch, want, Math.max(0, bytes),
-        lastImportId, settings.destination().ordered())).onComplete(ar -> {
+    long t0 = System.nanoTime();
+    ctx.queue().claim(request(want, Math.max(0, bytes))).onComplete(ar -> {
           claiming = false;
+          claimMs = average(claimMs, (System.nanoTime() - t0) / 1e6);
           if (ar.failed()) {
+            lookedFromStartAt = 0; // the next claim looks from the start again
             LOG.warn("{}: claiming chunks failed: {}", template, ar.cause().toString());
             wakeIn(ctx.config().pollIntervalMs());
             checkLeft();
@@ -316,6 +334,17 @@ final class DestinationLane {
           claimed(ar.result(), want, false);
           checkLeft();
         });
+  }
+
+  /**
+   * Usually the claim looks past the cursors (the pages held come before them); after a wake it looks from the start
+   * of every import once, for a retry that came due below a cursor, excluding what is held by key.
+   */
+  private ChunkQueue.ClaimRequest request(int want, long bytes) {
+    boolean fromStart = lookedFromStartAt < wakes;
+    lookedFromStartAt = wakes;
+    return new ChunkQueue.ClaimRequest(template, ctx.instanceId(), epoch, want, bytes, lastImportId,
+        settings.destination().ordered(), fromStart ? Map.of() : held.cursors(), fromStart ? held.keys() : List.of());
   }
 
   private void claimed(Claim claim, int asked, boolean probe) {
@@ -327,6 +356,7 @@ final class DestinationLane {
     long bytes = 0;
     for (ClaimedChunk c : chunks) {
       bytes += c.bytes();
+      held.add(c);
     }
     ctx.budget().take(bytes);
     heldBytes += bytes;
@@ -346,7 +376,7 @@ final class DestinationLane {
     }
     buffered += chunks.size();
     lastImportId = lastServed(chunks, lastImportId);
-    moreDue = !chunks.isEmpty() && chunks.size() >= asked;
+    moreDue = claim.more() || (!chunks.isEmpty() && chunks.size() >= asked);
     if (!moreDue && claim.nextDueAt() != null) {
       wakeAt(claim.nextDueAt().toEpochMilli());
     }
@@ -429,10 +459,11 @@ final class DestinationLane {
   private void finished(Destination d, ClaimedChunk c, AttemptResult r, boolean probe) {
     running--;
     if (abandoned) {
+      forget(c);
       return;
     }
     long now = System.nanoTime();
-    completions.add(now);
+    requestMs = average(requestMs, r.durationMs());
     ctx.metrics().attempt(template, r);
     pace(r, now);
     Outcome outcome = ctx.retryPolicy().decide(d, c, r, template);
@@ -448,8 +479,7 @@ final class DestinationLane {
     boolean ordered = d.ordered();
     ctx.completer().submit(recorded, ordered || probe).onComplete(w -> {
       unwritten--;
-      heldBytes -= c.bytes();
-      ctx.budget().give(c.bytes());
+      forget(c);
       if (recorded.nextAttemptAt() != null) {
         wakeAt(recorded.nextAttemptAt().toEpochMilli());
       }
@@ -556,8 +586,8 @@ final class DestinationLane {
       return; // a probe is out: its outcome schedules the next
     }
     claiming = true;
-    ctx.queue().claim(new ChunkQueue.ClaimRequest(template, ctx.instanceId(), epoch, 1, 0, lastImportId,
-        settings.destination().ordered())).onComplete(ar -> {
+    lookedFromStartAt = 0;
+    ctx.queue().claim(request(1, 0)).onComplete(ar -> {
           claiming = false;
           if (ar.succeeded()) {
             claimed(ar.result(), 1, true);
@@ -579,24 +609,15 @@ final class DestinationLane {
     return all;
   }
 
-  private void dropBuffer() {
-    for (ClaimedChunk c : takeBuffer()) {
-      heldBytes -= c.bytes();
-      ctx.budget().give(c.bytes());
-    }
+  /** Lets go of chunks that will not be sent now: the next claim, here or by the next owner, finds them again. */
+  private void giveBack(List<ClaimedChunk> chunks) {
+    chunks.forEach(this::forget);
   }
 
-  /** Gives chunks back by key, so they can be claimed again at once (by this owner later, or the next one). */
-  private void giveBack(List<ClaimedChunk> chunks) {
-    if (chunks.isEmpty()) {
-      return;
-    }
-    for (ClaimedChunk c : chunks) {
-      heldBytes -= c.bytes();
-      ctx.budget().give(c.bytes());
-    }
-    ctx.queue().release(chunks, epoch).onFailure(err -> LOG.warn("{}: giving back {} chunks failed ({}); "
-        + "they are free again when this instance's lease ends", template, chunks.size(), err.toString()));
+  private void forget(ClaimedChunk c) {
+    held.remove(c);
+    heldBytes -= c.bytes();
+    ctx.budget().give(c.bytes());
   }
 
   private void wakeIn(long delayMs) {

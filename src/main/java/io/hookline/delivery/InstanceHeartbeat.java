@@ -57,8 +57,11 @@ public final class InstanceHeartbeat extends VerticleBase {
   }
 
   private void refreshGauges() {
+    // pending chunks from the counters of the unfinished imports: no count over the chunks table
     db.pool().query("""
-        SELECT 'CHUNKS_PENDING' AS k, count(*) AS n FROM chunks WHERE status IN ('PENDING', 'RETRYING')
+        /* hookline:gauges */
+        SELECT 'CHUNKS_PENDING' AS k, COALESCE(sum(total_pages - chunks_delivered - chunks_undelivered), 0)::bigint AS n
+        FROM imports WHERE status IN ('QUEUED', 'SENDING')
         UNION ALL SELECT status, count(*) FROM imports GROUP BY status""").execute().onSuccess(rows -> rows.forEach(r -> {
           String k = r.getString("k");
           long n = r.getLong("n");

@@ -232,11 +232,11 @@ public final class SenderShard extends VerticleBase {
     return within(Future.all(consumers.stream().map(MessageConsumer::unregister).toList()), grace)
         .transform(v -> within(Future.join(leaving), grace))
         .transform(v -> {
-          if (v.succeeded()) {
-            return Future.succeededFuture();
+          if (v.failed()) {
+            LOG.warn("requests still in flight after {} ms are cut off; their chunks will be sent again", grace);
+            lanes.values().forEach(DestinationLane::abandon);
           }
-          LOG.warn("requests still in flight after {} ms are cut off; their chunks will be sent again", grace);
-          return Future.join(lanes.values().stream().map(DestinationLane::abandon).toList());
+          return Future.succeededFuture();
         })
         .transform(v -> within(lanesContext.completer().drain(), grace))
         .transform(v -> {

@@ -1,6 +1,7 @@
 package io.hookline.security;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -19,7 +20,10 @@ public final class WebhookSigner {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secretBytes(secret), "HmacSHA256"));
       mac.update((webhookId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      mac.update(body.getBytes());
+      // the body may be a composite of several buffers: sign its parts in place rather than copy it
+      for (java.nio.ByteBuffer part : ((BufferInternal) body).getByteBuf().nioBuffers()) {
+        mac.update(part);
+      }
       return "v1," + Base64.getEncoder().encodeToString(mac.doFinal());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 unavailable", e);

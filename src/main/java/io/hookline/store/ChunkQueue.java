@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,15 +14,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Chunks as a queue, for the owner of a destination: claim a batch with its bodies, write a batch of outcomes, give
- * back what will not be sent. One instance per sender shard, used from that shard's event loop only; its pool's
+ * Chunks as a queue, for the owner of a destination: read the next batch with its bodies, write a batch of outcomes
+ * under the owner's epoch. One instance per sender shard, used from that shard's event loop only; its pool's
  * connections prepare each statement once.
  */
 public final class ChunkQueue {
 
   private static final String CLAIM = Sql.load("claim");
   private static final String RECORD = Sql.load("record");
-  private static final String RELEASE = Sql.load("release-chunks");
   /** Decrypted auth values of the imports being sent lately: one decryption per import, not one per chunk. */
   private static final int AUTH_CACHE_SIZE = 256;
 
@@ -38,9 +36,15 @@ public final class ChunkQueue {
 
   private record AuthValue(Buffer sealed, String value, boolean unreadable) {}
 
-  /** What one claim asks for; see claim.sql. */
+  /**
+   * What one claim asks for; see claim.sql. {@code cursors}: import id → the highest page of it claimed so far, only
+   * later pages are looked at; {@code held}: chunks of the other imports that the owner holds, not to be returned.
+   */
   public record ClaimRequest(String template, String owner, long epoch, int maxChunks, long maxBytes,
-      long lastImportId, boolean ordered) {}
+      long lastImportId, boolean ordered, Map<Long, Integer> cursors, List<ChunkKey> held) {}
+
+  /** A chunk's key. */
+  public record ChunkKey(long importId, int page) {}
 
   public ChunkQueue(Pool pool, SecretBox secrets) {
     this.pool = pool;
@@ -48,17 +52,34 @@ public final class ChunkQueue {
   }
 
   public Future<Claim> claim(ClaimRequest q) {
-    Tuple t = Tuple.of(q.template(), q.owner(), q.epoch(), q.maxChunks(), q.maxBytes(), q.lastImportId(),
-        q.ordered());
+    Long[] cursorImports = new Long[q.cursors().size()];
+    Integer[] cursorPages = new Integer[q.cursors().size()];
+    int i = 0;
+    for (Map.Entry<Long, Integer> e : q.cursors().entrySet()) {
+      cursorImports[i] = e.getKey();
+      cursorPages[i++] = e.getValue();
+    }
+    Long[] heldImports = new Long[q.held().size()];
+    Integer[] heldPages = new Integer[q.held().size()];
+    for (int k = 0; k < heldImports.length; k++) {
+      heldImports[k] = q.held().get(k).importId();
+      heldPages[k] = q.held().get(k).page();
+    }
+    Tuple t = Tuple.tuple().addString(q.template()).addString(q.owner()).addLong(q.epoch())
+        .addInteger(q.maxChunks()).addLong(q.maxBytes()).addLong(q.lastImportId()).addBoolean(q.ordered())
+        .addArrayOfLong(cursorImports).addArrayOfInteger(cursorPages)
+        .addArrayOfLong(heldImports).addArrayOfInteger(heldPages);
     return pool.preparedQuery(CLAIM).execute(t).map(rows -> {
       if (rows.size() == 0) {
         return Claim.NOT_OWNED;
       }
       List<ClaimedChunk> chunks = new ArrayList<>(rows.size());
       long version = 0;
+      boolean more = false;
       Instant nextDue = null;
       for (Row r : rows) {
         version = r.getLong("version");
+        more = r.getBoolean("more");
         OffsetDateTime due = r.getOffsetDateTime("next_due");
         nextDue = due == null ? null : due.toInstant();
         Long importId = r.getLong("import_id");
@@ -71,7 +92,7 @@ public final class ChunkQueue {
             r.getString("webhook_key"), r.getLong("total_records"), r.getInteger("total_pages"),
             r.getBuffer("extra"), auth.value(), auth.unreadable(), r.getBuffer("data")));
       }
-      return new Claim(true, version, chunks, nextDue);
+      return new Claim(true, version, chunks, more, nextDue);
     });
   }
 
@@ -97,11 +118,15 @@ public final class ChunkQueue {
     return opened;
   }
 
-  /** Writes a batch of outcomes in one round trip; answers how many were applied (the rest lost their lease). */
+  /**
+   * Writes a batch of outcomes (of any destinations) in one round trip; answers how many were applied: the rest were
+   * fenced out, their writer no longer owning the destination, or the chunk finished meanwhile (a forced delete).
+   */
   public Future<Integer> record(List<Outcome> outcomes) {
     int n = outcomes.size();
     Long[] importIds = new Long[n];
     Integer[] pages = new Integer[n];
+    String[] templates = new String[n];
     Long[] epochs = new Long[n];
     String[] statuses = new String[n];
     OffsetDateTime[] started = new OffsetDateTime[n];
@@ -115,6 +140,7 @@ public final class ChunkQueue {
       Outcome o = outcomes.get(i);
       importIds[i] = o.importId();
       pages[i] = o.page();
+      templates[i] = o.template();
       epochs[i] = o.epoch();
       statuses[i] = o.status().name();
       started[i] = DestinationRepository.utc(o.startedAt());
@@ -125,26 +151,11 @@ public final class ChunkQueue {
       nextAt[i] = DestinationRepository.utc(o.nextAttemptAt());
       free[i] = o.freeAttempt();
     }
-    Tuple t = Tuple.tuple().addArrayOfLong(importIds).addArrayOfInteger(pages).addArrayOfLong(epochs)
+    Tuple t = Tuple.tuple().addArrayOfLong(importIds).addArrayOfInteger(pages).addArrayOfString(templates)
+        .addArrayOfLong(epochs)
         .addArrayOfString(statuses).addArrayOfOffsetDateTime(started).addArrayOfInteger(durations)
         .addArrayOfInteger(codes).addArrayOfString(errors).addArrayOfString(excerpts)
         .addArrayOfOffsetDateTime(nextAt).addArrayOfBoolean(free);
     return pool.preparedQuery(RECORD).execute(t).map(rows -> rows.iterator().next().getInteger("applied"));
-  }
-
-  /** Gives back chunks leased with {@code epoch} that will not be sent now, by key. */
-  public Future<Integer> release(List<ClaimedChunk> chunks, long epoch) {
-    if (chunks.isEmpty()) {
-      return Future.succeededFuture(0);
-    }
-    Long[] importIds = new Long[chunks.size()];
-    Integer[] pages = new Integer[chunks.size()];
-    for (int i = 0; i < chunks.size(); i++) {
-      importIds[i] = chunks.get(i).importId();
-      pages[i] = chunks.get(i).page();
-    }
-    return pool.preparedQuery(RELEASE)
-        .execute(Tuple.tuple().addArrayOfLong(importIds).addArrayOfInteger(pages).addLong(epoch))
-        .map(RowSet::rowCount);
   }
 }

@@ -37,8 +37,8 @@ public final class Database {
   public static Database connect(Vertx vertx, HooklineConfig.Db db) {
     PgConnectOptions options = connectOptions(db.url());
     return new Database(vertx, db,
-        pool(vertx, "hookline-main", db.poolSize(), 4096, true, options),
-        pool(vertx, "hookline-ingest", db.ingestPoolSize(), 256, true, options));
+        pool(vertx, "hookline-main", db.poolSize(), 4096, options),
+        pool(vertx, "hookline-ingest", db.ingestPoolSize(), 256, options));
   }
 
   /**
@@ -46,16 +46,22 @@ public final class Database {
    * sessions plan each statement once ({@code force_generic_plan}: the sender's few statements run thousands of
    * times a second with parameters that do not change their best plan) and never choose a sequential scan: a generic
    * plan made while a table was nearly empty would otherwise scan it for ever after, and every statement of the
-   * delivery path reaches its rows by key. JIT compilation is off: it would compile the same short statements again on
-   * every execution (and the cost that keeps scans away would set it off).
+   * delivery path reaches its rows by key (nor a bitmap scan: a key range read in order is what the claim wants). JIT
+   * compilation is off: it would compile the same short statements again on every execution (and the cost that keeps
+   * scans away would set it off). Its connections live on an event loop of their own choosing rather than the shard's:
+   * reading a claim's bodies off the socket then runs beside the shard's HTTP work instead of in its way.
    */
   public Pool newDeliveryPool(String name) {
     PgConnectOptions options = connectOptions(config.url());
     options.addProperty("synchronous_commit", "off");
     options.addProperty("plan_cache_mode", "force_generic_plan");
     options.addProperty("enable_seqscan", "off");
+    options.addProperty("enable_bitmapscan", "off");
     options.addProperty("jit", "off");
-    return pool(vertx, name, config.deliveryPoolSize(), 4096, false, options);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.deliveryPoolSize()).setMaxWaitQueueSize(4096)
+            .setConnectionTimeout(10).setName(name).setEventLoopSize(1))
+        .connectingTo(options).using(vertx).build();
   }
 
   /** A listener for PostgreSQL notifications, on a connection of its own. */
@@ -63,11 +69,10 @@ public final class Database {
     return PgSubscriber.subscriber(vertx, connectOptions(config.url()));
   }
 
-  private static Pool pool(Vertx vertx, String name, int maxSize, int maxWaitQueue, boolean shared,
-      PgConnectOptions options) {
+  private static Pool pool(Vertx vertx, String name, int maxSize, int maxWaitQueue, PgConnectOptions options) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxSize).setMaxWaitQueueSize(maxWaitQueue).setConnectionTimeout(10)
-            .setName(name).setShared(shared))
+            .setName(name).setShared(true))
         .connectingTo(options).using(vertx).build();
   }
 

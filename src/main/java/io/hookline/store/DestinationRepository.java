@@ -43,10 +43,10 @@ public final class DestinationRepository {
   private static final String UNFINISHED = """
       SELECT count(*) AS n FROM chunks WHERE template = $1 AND status IN ('PENDING', 'RETRYING')""";
 
-  /** Force-delete: every unfinished chunk ends UNDELIVERED, its lease revoked so a late outcome is fenced out. */
+  /** Force-delete: every unfinished chunk ends UNDELIVERED; a late outcome of its owner finds it finished and is ignored. */
   private static final String ABANDON_CHUNKS = """
       WITH ended AS (
-        UPDATE chunks SET status = 'UNDELIVERED', last_error = 'destination deleted', lease_epoch = NULL
+        UPDATE chunks SET status = 'UNDELIVERED', last_error = 'destination deleted'
         WHERE template = $1 AND status IN ('PENDING', 'RETRYING')
         RETURNING import_id),
       per_import AS (SELECT import_id, count(*) AS n FROM ended GROUP BY import_id)

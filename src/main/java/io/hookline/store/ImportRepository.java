@@ -41,8 +41,7 @@ public final class ImportRepository {
 
   private static final String REDELIVER = """
       WITH requeued AS (
-        UPDATE chunks SET status = 'PENDING', budget_start = attempts, next_attempt_at = now(),
-          lease_epoch = NULL
+        UPDATE chunks SET status = 'PENDING', budget_start = attempts, next_attempt_at = now()
         WHERE import_id = $1 AND template = $2 AND status = 'UNDELIVERED'
         RETURNING page),
       n AS (SELECT count(*)::int AS n FROM requeued)

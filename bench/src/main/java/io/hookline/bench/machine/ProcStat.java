@@ -39,6 +39,33 @@ public final class ProcStat {
     return out;
   }
 
+  /**
+   * Waits (at most {@code maxMillis}) until the JIT compiler threads of a Java process use less than 5 % of a core
+   * over a second: the compiles queued by the work just done (posting a backlog) are finished, and what is measured
+   * next is the code as it runs, not the compiler. Answers the milliseconds waited.
+   */
+  public static long awaitJitQuiet(long pid, long maxMillis) throws InterruptedException {
+    long t0 = System.nanoTime();
+    while ((System.nanoTime() - t0) / 1_000_000 < maxMillis) {
+      long before = compilerTicks(pid);
+      Thread.sleep(1_000);
+      if (compilerTicks(pid) - before < TICKS_PER_SECOND / 20) {
+        break;
+      }
+    }
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  private static long compilerTicks(long pid) {
+    long sum = 0;
+    for (Map.Entry<Long, Long> t : threadTicks(pid).entrySet()) {
+      if (threadComm(pid, t.getKey()).contains("Compiler")) {
+        sum += t.getValue();
+      }
+    }
+    return sum;
+  }
+
   /** The kernel's name of a thread (its first 15 characters). */
   public static String threadComm(long pid, long tid) {
     try {

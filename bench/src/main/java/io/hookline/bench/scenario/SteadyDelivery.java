@@ -6,6 +6,7 @@ import io.hookline.bench.http.HooklineClient;
 import io.hookline.bench.http.Posted;
 import io.hookline.bench.machine.CpuMeter;
 import io.hookline.bench.machine.PgActivitySampler;
+import io.hookline.bench.machine.ProcStat;
 import io.hookline.bench.process.RunningProcess;
 import io.hookline.bench.result.Numbers;
 import io.vertx.core.json.JsonArray;
@@ -115,6 +116,12 @@ final class SteadyDelivery {
         }
       }
       counter.track(imports);
+      long jitWaitMs = 0;
+      if (paused) {
+        for (RunningProcess p : plan.instances()) {
+          jitWaitMs += ProcStat.awaitJitQuiet(p.pid(), 30_000);
+        }
+      }
       if (activity != null) {
         activity.start(Set.of(counter.backendPid()));
       }
@@ -205,6 +212,7 @@ final class SteadyDelivery {
                   : "this server has no pause route (404/405): imports posted while delivering; windows from "
                       + "the last 202"))
           .put("paused", paused)
+          .put("jitQuietWaitMs", jitWaitMs)
           .put("skipSeconds", skip).put("windowMs", WINDOW_NANOS / 1_000_000)
           .put("steadyFromSeconds", round((a.nanos() - origin) / 1e9, 2))
           .put("steadyToSeconds", round((b.nanos() - origin) / 1e9, 2))
