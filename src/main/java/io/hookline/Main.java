@@ -178,7 +178,8 @@ public final class Main {
             config.delivery().responseExcerptBytes(), 1024,
             caFile == null ? null : ExtraCaTrust.withExtraCa(java.nio.file.Path.of(caFile)));
         ChunkRepository chunks = new ChunkRepository(db.deliveryPool(), secrets);
-        return vertx.deployVerticle(new ChunkerVerticle(db.ingestPool()))
+        return vertx.deployVerticle(new ChunkerVerticle(db.ingestPool(), config.instanceId(),
+                config.ingest().abandonedUploadMs()))
             .compose(id -> vertx.deployVerticle(new AuthValueRetention(new ImportRepository(db.pool()),
                 config.delivery().authValueRetentionDays())).map(id))
             .compose(id -> {
