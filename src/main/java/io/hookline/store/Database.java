@@ -10,8 +10,8 @@ import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 
 /**
- * The connection pools. Ingest holds one connection per upload for the length of its transaction, so it gets a
- * pool of its own: a burst of large uploads cannot starve the claims and status writes of the sender.
+ * The connection pools. Ingest (short statements that stage an upload's pages, and the transaction that accepts
+ * it) gets a pool of its own: a burst of large uploads cannot starve the claims and status writes of the sender.
  *
  * <p>The sender's claims, lease renewals and outcome writes use a pool whose sessions run with
  * {@code synchronous_commit = off}: their commits do not wait for the WAL flush (a disk sync per statement, which

@@ -8,11 +8,13 @@ import io.hookline.testing.RawUpload;
 import io.hookline.testing.Records;
 import io.hookline.testing.SharedServerTest;
 import io.hookline.testing.TestDb;
+import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,6 +82,33 @@ class StagedUploadsTest extends SharedServerTest {
     awaitOnlyAcceptedPages(template, 32 * 16);
     assertThat(TestDb.number("SELECT count(*) FROM chunk_bodies b JOIN chunks c USING (import_id, page) "
         + "WHERE b.template = ?", template)).isEqualTo(32 * 16);
+  }
+
+  @Test
+  void anUploadThatStillStreamsIsKeptAlivePastTheAbandonTimeAndAccepted() throws Exception {
+    TestServer server = TestServer.start(Map.of(), new JsonObject()
+        .put("ingest", new JsonObject().put("abandonedUploadMs", 1000)));
+    try {
+      String template = Api.uniqueTemplate("alive");
+      server.api().destination(template, new JsonObject().put("callbackUrl", sink.url()).put("chunkSize", 50));
+      String uploadId = "alive-" + template;
+      byte[] bytes = wholeBody(template, uploadId).getBytes(StandardCharsets.UTF_8);
+      try (RawUpload upload = RawUpload.open(server.api().base(), null)) {
+        upload.write(bytes, 0, bytes.length / 2);
+        // no page is staged while the client pauses, yet the instance keeps marking the upload as alive
+        Await.until(() -> TestDb.number("SELECT count(*) FROM uploads WHERE template = ? AND abandoned_at IS NULL "
+                + "AND last_activity > started_at + interval '2 seconds'", template) == 1,
+            Duration.ofSeconds(30), "the upload to be kept alive for twice the abandon time");
+        upload.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+        Api.Response r = upload.finishAndRead(Duration.ofSeconds(30));
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+      }
+      assertThat(TestDb.number("SELECT count(*) FROM chunk_bodies b JOIN chunks c USING (import_id, page) "
+          + "WHERE b.template = ?", template)).isEqualTo(RECORDS / 50);
+      assertThat(TestDb.number("SELECT count(*) FROM uploads WHERE template = ?", template)).isZero();
+    } finally {
+      server.stop();
+    }
   }
 
   @Test
