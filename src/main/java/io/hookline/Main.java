@@ -185,7 +185,8 @@ public final class Main {
         int shards = config.delivery().shards();
         AtomicBoolean handingOver = new AtomicBoolean();
         AtomicInteger nextShard = new AtomicInteger();
-        return vertx.deployVerticle(new ChunkerVerticle(db.ingestPool()))
+        return vertx.deployVerticle(new ChunkerVerticle(db.ingestPool(), config.instanceId(),
+                config.ingest().abandonedUploadMs()))
             .compose(id -> vertx.deployVerticle(new AuthValueRetention(new ImportRepository(db.pool()),
                 config.delivery().authValueRetentionDays())))
             // announced before the shards look for destinations, so that they count this instance

@@ -10,8 +10,13 @@ import java.util.List;
 /**
  * {@code Authorization: Bearer KEY} on every /v1 route. Keys are compared as SHA-256 digests with
  * {@link MessageDigest#isEqual}, so the time taken says nothing about how much of a key matched, or its length.
+ * The key a request used is named in the routing context under {@link #KEY} by its position in the configured list
+ * ({@code "key 1"}, ...), never by its value, so per-key limits can tell clients apart.
  */
 public final class ApiKeyAuth implements Handler<RoutingContext> {
+
+  /** Routing context entry: which configured key the request presented; absent when the server has no keys. */
+  public static final String KEY = "hookline.apiKey";
 
   private final List<byte[]> keyDigests;
 
@@ -24,11 +29,15 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
     String header = ctx.request().getHeader("Authorization");
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       byte[] presented = digest(header.substring(7).trim());
-      boolean match = false;
-      for (byte[] key : keyDigests) {
-        match |= MessageDigest.isEqual(key, presented);
+      int match = -1;
+      for (int i = 0; i < keyDigests.size(); i++) {
+        // every key is compared, whichever matches
+        if (MessageDigest.isEqual(keyDigests.get(i), presented)) {
+          match = i;
+        }
       }
-      if (match) {
+      if (match >= 0) {
+        ctx.put(KEY, "key " + (match + 1));
         ctx.next();
         return;
       }

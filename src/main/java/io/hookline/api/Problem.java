@@ -67,9 +67,11 @@ public record Problem(int status, String title, String detail, List<FieldError> 
       case 401 -> "Unauthorized";
       case 404 -> "Not found";
       case 405 -> "Method not allowed";
+      case 408 -> "Request timeout";
       case 409 -> "Conflict";
       case 413 -> "Payload too large";
       case 415 -> "Unsupported media type";
+      case 429 -> "Too many requests";
       case 503 -> "Service unavailable";
       default -> status >= 500 ? "Server error" : "Request refused";
     };

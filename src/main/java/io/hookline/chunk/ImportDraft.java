@@ -1,20 +1,18 @@
 package io.hookline.chunk;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
 
 /**
- * An upload being written: its open transaction and the pages written so far. Created by ingest, touched only on
- * the chunker's event loop; commands for one draft run one after another through {@link #tail}.
+ * An upload being written: the id its import will have once it has staged pages, and how many it staged. Created by
+ * ingest, touched only on the chunker's event loop; commands for one draft run one after another through
+ * {@link #tail}.
  */
 public final class ImportDraft {
 
   final String template;
-  SqlConnection connection;
-  Transaction transaction;
+  /** Set by the first staging statement; null while every page is still in memory. */
   Long importId;
-  int pagesWritten;
+  int pagesStaged;
   boolean closed;
   Future<?> tail = Future.succeededFuture();
 

@@ -8,6 +8,8 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +98,13 @@ public final class ConfigLoader {
             positiveLong(ingest, "maxBodyBytes", 1L << 30),
             positiveLong(ingest, "maxRecords", 10_000_000L),
             positive(ingest, "maxRecordBytes", 1 << 20),
-            positive(ingest, "maxDepth", 64)),
+            positive(ingest, "maxDepth", 64),
+            positiveLong(ingest, "minBytesPerSecond", 1024),
+            durationMs(ingest, "bodyTimeout", Duration.ofHours(1)),
+            positive(ingest, "maxConcurrentUploads", 64),
+            positive(ingest, "maxConcurrentUploadsPerKey", 16),
+            positiveLong(ingest, "maxPendingPageBytes", 32L << 20),
+            positiveLong(ingest, "abandonedUploadMs", 60_000)),
         new HooklineConfig.Delivery(
             positive(delivery, "maxChunkBytes", 10 << 20),
             positive(delivery, "defaultMaxConcurrency", 16),
@@ -144,6 +152,29 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("config key '" + key + "' must be a positive number, got " + v);
     }
     return n.longValue();
+  }
+
+  /** An ISO-8601 duration ("PT30M") or a number of milliseconds; positive. */
+  private static long durationMs(JsonObject o, String key, Duration fallback) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return fallback.toMillis();
+    }
+    long ms;
+    if (v instanceof Number n) {
+      ms = n.longValue();
+    } else {
+      try {
+        ms = Duration.parse(v.toString().trim()).toMillis();
+      } catch (DateTimeParseException e) {
+        ms = -1;
+      }
+    }
+    if (ms <= 0) {
+      throw new IllegalArgumentException("config key '" + key
+          + "' must be a positive ISO-8601 duration (e.g. \"PT1H\") or a number of milliseconds, got " + v);
+    }
+    return ms;
   }
 
   private static String defaultInstanceId() {

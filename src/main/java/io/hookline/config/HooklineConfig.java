@@ -23,7 +23,15 @@ public record HooklineConfig(
 
   public record Db(String url, int poolSize, int ingestPoolSize, int deliveryPoolSize) {}
 
-  public record Ingest(long maxBodyBytes, long maxRecords, int maxRecordBytes, int maxDepth) {}
+  /**
+   * Upload limits. {@code minBytesPerSecond} and {@code bodyTimeoutMs} cut off slow bodies (408);
+   * {@code maxConcurrentUploads} (overall) and {@code maxConcurrentUploadsPerKey} (per API key) refuse more uploads
+   * at once (429); {@code maxPendingPageBytes} bounds the pages of all uploads waiting to be written (reading
+   * pauses beyond it); an upload not touched for {@code abandonedUploadMs} is deleted by the sweep.
+   */
+  public record Ingest(long maxBodyBytes, long maxRecords, int maxRecordBytes, int maxDepth, long minBytesPerSecond,
+      long bodyTimeoutMs, int maxConcurrentUploads, int maxConcurrentUploadsPerKey, long maxPendingPageBytes,
+      long abandonedUploadMs) {}
 
   /**
    * {@code leaseSeconds}: how long a destination stays with its owner after the owner's last renewal (so how long a

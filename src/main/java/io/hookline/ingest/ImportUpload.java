@@ -1,5 +1,6 @@
 package io.hookline.ingest;
 
+import io.hookline.api.ApiKeyAuth;
 import io.hookline.api.DestinationValidator;
 import io.hookline.api.Problem;
 import io.hookline.bus.Addresses;
@@ -9,6 +10,7 @@ import io.hookline.chunk.ImportDraft;
 import io.hookline.chunk.PageBuilder;
 import io.hookline.store.Destination;
 import io.hookline.store.ImportRepository;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -20,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,9 +35,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code POST /v1/imports}: reads the body as it arrives, cuts records into pages as soon as the template's
- * chunk size is known, and hands pages to the chunker a batch at a time. While a batch is being written the next
- * one fills; when it is full, the request is paused, so memory stays bounded whatever the size of the upload.
- * The answer (202, 200 for an identical re-post, or a problem) goes out only after the chunker's commit.
+ * chunk size is known, and hands pages to the chunker to stage a batch at a time, once they add up to
+ * {@link #STAGE_BYTES} (a smaller import is written whole by the accepting transaction). While a batch is being
+ * written the next one fills; when it is full, or the pages of all uploads waiting to be written are over
+ * {@code ingest.maxPendingPageBytes} ({@link PageBudget}), the request is paused, so memory stays bounded whatever
+ * the size and number of uploads. The answer (202, 200 for an identical re-post, or a problem) goes out only after
+ * the chunker's commit.
+ *
+ * <p>An upload takes one of {@link UploadSlots} for its life (429 when there is none), and is answered 408 when its
+ * body comes slower than {@code ingest.minBytesPerSecond} ({@link SlowBodyCheck}) or not within
+ * {@code ingest.bodyTimeout}.
  */
 final class ImportUpload implements ImportBodyParser.Listener {
 
@@ -44,6 +54,11 @@ final class ImportUpload implements ImportBodyParser.Listener {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Bytes of finished pages that may wait while the previous batch is written, before the request is paused. */
   private static final int MAX_READY_BYTES = 4 << 20;
+  /** Pages are staged once this much is ready; an import smaller than this is written by its commit alone. */
+  private static final int STAGE_BYTES = 256 << 10;
+  /** The window over which ingest.minBytesPerSecond is measured. */
+  private static final int RATE_WINDOW_SECONDS = 10;
+  private static final String RETRY_AFTER_SECONDS = "2";
   /** Records that arrive before "template" wait in memory up to this much; put "template" first to stream. */
   private static final int MAX_SPOOL_BYTES = 64 << 20;
   /** After a refusal, the most of the rest of the body that is read (and dropped) to keep the connection. */
@@ -57,6 +72,13 @@ final class ImportUpload implements ImportBodyParser.Listener {
   private final ImportBodyParser parser;
   private final MessageDigest sha256;
   private final ArrayDeque<Buffer> input = new ArrayDeque<>();
+  private final Context context;
+  private final SlowBodyCheck pace;
+  private final String apiKey;
+  private boolean holdsSlot;
+  private long startedAt;
+  private long ticker = -1;
+  private boolean waitingForBudget;
 
   private long bytesReceived;
   private boolean requestEnded;
@@ -89,6 +111,9 @@ final class ImportUpload implements ImportBodyParser.Listener {
     this.eventBus = ctx.vertx().eventBus();
     this.parser = new ImportBodyParser(this, settings.limits().maxDepth(), settings.limits().maxRecordBytes());
     this.idempotencyKey = request.getHeader("Idempotency-Key");
+    this.context = ctx.vertx().getOrCreateContext();
+    this.pace = new SlowBodyCheck(settings.limits().minBytesPerSecond(), RATE_WINDOW_SECONDS);
+    this.apiKey = ctx.get(ApiKeyAuth.KEY);
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -118,6 +143,15 @@ final class ImportUpload implements ImportBodyParser.Listener {
         return;
       }
     }
+    String refusal = settings.slots().tryTake(apiKey);
+    if (refusal != null) {
+      ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+      fail(Problem.of(429, "too many uploads: at most " + refusal + "; try again after Retry-After seconds"));
+      return;
+    }
+    holdsSlot = true;
+    startedAt = System.nanoTime();
+    ticker = ctx.vertx().setPeriodic(1000, id -> guarded(this::tick));
     request.handler(this::onData);
     request.endHandler(v -> {
       requestEnded = true;
@@ -144,6 +178,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
       return;
     }
     bytesReceived += chunk.length();
+    pace.received(chunk.length());
     if (bytesReceived > settings.limits().maxBodyBytes()) {
       reject(413, "body", "larger than " + settings.limits().maxBodyBytes() + " bytes (ingest.maxBodyBytes)");
       return;
@@ -171,11 +206,67 @@ final class ImportUpload implements ImportBodyParser.Listener {
     if (shouldPause != paused) {
       paused = shouldPause;
       if (paused) {
+        pace.paused();
         request.pause();
       } else {
         request.resume();
       }
     }
+  }
+
+  /** Once a second while the body arrives: the body timeout, the rate check, and the budget's rule. */
+  private void tick() {
+    if (requestEnded) {
+      ctx.vertx().cancelTimer(ticker);
+      ticker = -1;
+      return;
+    }
+    long limits = settings.limits().bodyTimeoutMs();
+    if (System.nanoTime() - startedAt > limits * 1_000_000) {
+      fail(Problem.of(408, "body", "did not arrive within " + Duration.ofMillis(limits) + " (ingest.bodyTimeout)"));
+      return;
+    }
+    if (pace.tick(paused)) {
+      fail(Problem.of(408, "body", "arrived slower than " + settings.limits().minBytesPerSecond()
+          + " bytes per second over " + RATE_WINDOW_SECONDS + " s (ingest.minBytesPerSecond)"));
+      return;
+    }
+    // Pages held below STAGE_BYTES by an upload whose client went quiet would keep the budget over for everyone:
+    // while it is over, they are written whatever their size.
+    if (!writing && !ready.isEmpty() && settings.budget().over()) {
+      writeReadyPages();
+    }
+  }
+
+  /** Parses on when nothing holds it back: the destination lookup, a full batch, or the page budget. */
+  private void maybeResume() {
+    if (finished || parsed || awaitingDestination || waitingForBudget || !parser.suspended()) {
+      return;
+    }
+    if (writing && readyBytes >= MAX_READY_BYTES) {
+      return;
+    }
+    if (settings.budget().over()) {
+      waitForBudget();
+      return;
+    }
+    resumeParsing();
+  }
+
+  /** Stops parsing until the pages of all uploads are under the budget; what this upload holds is written first. */
+  private void waitForBudget() {
+    parser.suspend();
+    if (!writing && !ready.isEmpty()) {
+      writeReadyPages();
+    }
+    if (waitingForBudget) {
+      return;
+    }
+    waitingForBudget = true;
+    settings.budget().whenUnder(() -> context.runOnContext(v -> {
+      waitingForBudget = false;
+      guarded(this::maybeResume);
+    }));
   }
 
   private void resumeParsing() {
@@ -228,7 +319,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
       pages = new PageBuilder(destination.chunkSize(), settings.maxChunkBytes());
       awaitingDestination = false;
       guarded(this::drainSpool);
-      resumeParsing();
+      guarded(this::maybeResume);
     });
   }
 
@@ -289,13 +380,21 @@ final class ImportUpload implements ImportBodyParser.Listener {
 
   private void addToPage(byte[] bytes, int length) {
     Buffer page = pages.add(bytes, 0, length);
-    if (page != null) {
-      ready.add(page);
-      readyBytes += page.length();
+    if (page == null) {
+      return;
+    }
+    ready.add(page);
+    readyBytes += page.length();
+    settings.budget().take(page.length());
+    if (settings.budget().over()) {
+      waitForBudget();
+      return;
+    }
+    if (readyBytes >= STAGE_BYTES) {
       writeReadyPages();
-      if (writing && readyBytes >= MAX_READY_BYTES) {
-        parser.suspend();
-      }
+    }
+    if (writing && readyBytes >= MAX_READY_BYTES) {
+      parser.suspend();
     }
   }
 
@@ -312,8 +411,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
     if (last != null) {
       ready.add(last);
       readyBytes += last.length();
+      settings.budget().take(last.length());
     }
-    writeReadyPages();
     commitWhenWritten();
   }
 
@@ -327,12 +426,14 @@ final class ImportUpload implements ImportBodyParser.Listener {
       draft = new ImportDraft(template);
     }
     List<Buffer> batch = ready;
+    long batchBytes = readyBytes;
     ready = new ArrayList<>();
     readyBytes = 0;
     writing = true;
     eventBus.request(Addresses.CHUNKER, new ChunkerCommand.WritePages(draft, batch), TO_CHUNKER)
         .onComplete(ar -> {
           writing = false;
+          settings.budget().give(batchBytes);
           if (finished) {
             return;
           }
@@ -340,17 +441,20 @@ final class ImportUpload implements ImportBodyParser.Listener {
             storeFailed("writing pages", ar.cause());
             return;
           }
-          writeReadyPages();
           if (parsed) {
             commitWhenWritten();
-          } else if (parser.suspended() && !awaitingDestination && readyBytes < MAX_READY_BYTES) {
-            resumeParsing();
+            return;
           }
+          if (readyBytes >= STAGE_BYTES || (!ready.isEmpty() && settings.budget().over())) {
+            writeReadyPages();
+          }
+          guarded(this::maybeResume);
         });
   }
 
+  /** Commits once no staging write is in flight; the pages still in memory go into the commit's transaction. */
   private void commitWhenWritten() {
-    if (writing || !ready.isEmpty() || finished) {
+    if (writing || finished) {
       return;
     }
     if (draft == null) {
@@ -362,10 +466,16 @@ final class ImportUpload implements ImportBodyParser.Listener {
     ImportRepository.NewImport meta = new ImportRepository.NewImport(id, idempotencyKey, template, webhookKey(),
         destination.chunkSize(), records, totalPages, extra == null ? null : Buffer.buffer(extra),
         authValue == null ? null : Buffer.buffer(settings.secrets().seal(authValue)), digest);
+    List<Buffer> lastPages = ready;
+    long lastBytes = readyBytes;
+    ready = new ArrayList<>();
+    readyBytes = 0;
     writing = true;
-    eventBus.<ChunkerCommand.Committed>request(Addresses.CHUNKER, new ChunkerCommand.Commit(draft, meta), TO_CHUNKER)
+    eventBus.<ChunkerCommand.Committed>request(Addresses.CHUNKER, new ChunkerCommand.Commit(draft, meta, lastPages),
+            TO_CHUNKER)
         .onComplete(ar -> {
           writing = false;
+          settings.budget().give(lastBytes);
           if (finished) {
             return;
           }
@@ -384,6 +494,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
 
   private void accepted(JsonObject view) {
     finished = true;
+    release();
     String id = view.getString("uploadId");
     LOG.info("import {} accepted: template {}, {} records in {} pages", id, template, records,
         view.getInteger("totalPages"));
@@ -411,6 +522,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
             fail(Problem.of(409, "uploadId", "is being used by another upload right now"));
           } else if (MessageDigest.isEqual(ar.result().bodySha256(), digest)) {
             finished = true;
+            release();
             ctx.response().setStatusCode(200)
                 .putHeader("Location", "/v1/imports/" + ar.result().uploadId())
                 .putHeader("Content-Type", "application/json")
@@ -455,7 +567,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
       if (requestEnded) {
         return;
       }
-      if (problem.status() == 413) {
+      if (problem.status() == 413 || problem.status() == 408) {
         // Reading the rest is what the limit is there to prevent: close the connection (HTTP/1.1) or reset
         // the stream (HTTP/2) right after the answer.
         ctx.response().reset();
@@ -476,10 +588,26 @@ final class ImportUpload implements ImportBodyParser.Listener {
 
   private void abort() {
     finished = true;
+    release();
     input.clear();
     if (draft != null) {
       eventBus.request(Addresses.CHUNKER, new ChunkerCommand.Abort(draft), TO_CHUNKER)
           .onFailure(err -> LOG.debug("abort failed: {}", err.toString()));
     }
+  }
+
+  /** Once, when the upload is finished: its timer, its slot and the budget of the pages it still holds go back. */
+  private void release() {
+    if (ticker >= 0) {
+      ctx.vertx().cancelTimer(ticker);
+      ticker = -1;
+    }
+    if (holdsSlot) {
+      holdsSlot = false;
+      settings.slots().give(apiKey);
+    }
+    settings.budget().give(readyBytes);
+    ready = new ArrayList<>();
+    readyBytes = 0;
   }
 }

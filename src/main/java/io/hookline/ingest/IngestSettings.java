@@ -11,4 +11,6 @@ public record IngestSettings(
     int maxChunkBytes,
     DestinationRepository destinations,
     ImportRepository imports,
-    SecretBox secrets) {}
+    SecretBox secrets,
+    UploadSlots slots,
+    PageBudget budget) {}

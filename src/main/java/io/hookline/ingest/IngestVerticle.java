@@ -42,8 +42,10 @@ public final class IngestVerticle extends VerticleBase {
     DestinationRepository destinations = new DestinationRepository(db.pool(), secrets);
     ImportRepository imports = new ImportRepository(db.pool());
     ChunkRepository chunks = new ChunkRepository(db.pool());
-    IngestSettings settings = new IngestSettings(config.ingest(), config.delivery().maxChunkBytes(), destinations,
-        imports, secrets);
+    HooklineConfig.Ingest limits = config.ingest();
+    IngestSettings settings = new IngestSettings(limits, config.delivery().maxChunkBytes(), destinations, imports,
+        secrets, UploadSlots.of(vertx, limits.maxConcurrentUploads(), limits.maxConcurrentUploadsPerKey()),
+        PageBudget.of(vertx, limits.maxPendingPageBytes()));
 
     Router router = Router.router(vertx);
     new SystemRoutes(db.pool(), config.instanceId()).mount(router);

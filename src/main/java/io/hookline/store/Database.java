@@ -11,8 +11,8 @@ import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 
 /**
- * The connection pools. Ingest holds one connection per upload for the length of its transaction, so it gets a
- * pool of its own: a burst of large uploads cannot starve the API.
+ * The connection pools. Ingest (short statements that stage an upload's pages, and the transaction that accepts
+ * it) gets a pool of its own: a burst of large uploads cannot starve the API.
  *
  * <p>Each sender shard has a small pool of its own ({@link #newDeliveryPool}), made on its event loop, whose sessions
  * run with {@code synchronous_commit = off}: their commits do not wait for the WAL flush (a disk sync per statement,

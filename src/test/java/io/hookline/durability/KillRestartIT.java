@@ -29,9 +29,10 @@ class KillRestartIT {
   static final int RECORDS = 20_000;
   static final int CHUNK = 10;
   static final int PAGES = RECORDS / CHUNK;
-  /** Short leases so a dead process's chunks come back quickly; a fast poll. */
+  /** Short leases so a dead process's chunks come back quickly; a fast poll; a dead upload is swept quickly. */
   static final JsonObject CONF = new JsonObject()
       .put("delivery", new JsonObject().put("leaseSeconds", 3).put("pollIntervalMs", 200))
+      .put("ingest", new JsonObject().put("abandonedUploadMs", 2000))
       .put("shutdown", new JsonObject().put("graceMs", 3000));
 
   private final List<HooklineProcess> processes = new ArrayList<>();
@@ -87,7 +88,7 @@ class KillRestartIT {
     long orphansBefore = TestDb.number(
         "SELECT count(*) FROM chunk_bodies b WHERE NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = b.import_id)");
 
-    // Half of the body goes out; the upload's transaction is open and has written pages when the process dies.
+    // Half of the body goes out; the upload has staged pages when the process dies.
     int port = Integer.parseInt(first.api().base().replaceAll(".*:", ""));
     try (Socket socket = new Socket("127.0.0.1", port)) {
       OutputStream out = socket.getOutputStream();
@@ -95,9 +96,8 @@ class KillRestartIT {
           + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(body, 0, body.length / 2);
       out.flush();
-      Await.until(() -> TestDb.number("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-              + "AND state = 'idle in transaction' AND backend_xid IS NOT NULL") > 0,
-          Duration.ofSeconds(30), "the upload's transaction to have written pages");
+      Await.until(() -> TestDb.number("SELECT count(*) FROM chunk_bodies WHERE template = ?", template) > 0,
+          Duration.ofSeconds(30), "the upload to have staged pages");
       first.kill();
     }
 
@@ -105,7 +105,10 @@ class KillRestartIT {
     assertThat(second.api().get("/v1/imports/" + uploadId).status()).isEqualTo(404);
     assertThat(TestDb.number("SELECT count(*) FROM imports WHERE upload_id = ?", uploadId)).isZero();
     assertThat(TestDb.number("SELECT count(*) FROM chunks WHERE template = ?", template)).isZero();
-    assertThat(TestDb.number("SELECT count(*) FROM chunk_bodies WHERE template = ?", template)).isZero();
+    // the staged pages of the dead upload are swept once nobody has touched them for ingest.abandonedUploadMs
+    Await.until(() -> TestDb.number("SELECT count(*) FROM chunk_bodies WHERE template = ?", template) == 0
+            && TestDb.number("SELECT count(*) FROM uploads WHERE template = ?", template) == 0,
+        Duration.ofSeconds(30), "the dead upload's staged pages to be swept");
     assertThat(TestDb.number("SELECT count(*) FROM chunk_bodies b "
         + "WHERE NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = b.import_id)")).isEqualTo(orphansBefore);
     assertThat(deliveries.requests(uploadId)).isZero();

@@ -109,6 +109,10 @@ public final class HooklineProcess implements AutoCloseable {
     return instanceId;
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -15,4 +15,16 @@ public final class Records {
     }
     return a;
   }
+
+  /** One record as JSON text of exactly {@code bytes} bytes (at least 20): {@code {"i":N,"pad":"xxx..."}}. */
+  public static String padded(int i, int bytes) {
+    String head = "{\"i\":" + i + ",\"pad\":\"";
+    return head + "x".repeat(Math.max(0, bytes - head.length() - 2)) + "\"}";
+  }
+
+  /** The opening of an import body up to the first record: {@code {"template":T,"uploadId":U,"records":[}. */
+  public static String opening(String template, String uploadId) {
+    return "{\"template\":\"" + template + "\"" + (uploadId == null ? "" : ",\"uploadId\":\"" + uploadId + "\"")
+        + ",\"records\":[";
+  }
 }

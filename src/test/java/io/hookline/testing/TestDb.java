@@ -26,6 +26,18 @@ public final class TestDb {
     }
   }
 
+  /** Runs a statement that changes rows; answers how many it changed. */
+  public static long execute(String sql, Object... params) {
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      return st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Runs a query whose first column of the first row is text; answers it (null when there is no row). */
   public static String text(String sql, Object... params) {
     try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
