@@ -122,9 +122,9 @@ final class Importer {
       progress.line("first failed pages:");
       for (Object o : failed) {
         JsonObject chunk = (JsonObject) o;
-        progress.line(String.format("  page %d (%d records): %d attempts, last %s", chunk.getInteger("page"),
-            chunk.getInteger("records"), chunk.getInteger("attempts"), outcome(chunk.getInteger("lastStatusCode"),
-                chunk.getString("lastError"))));
+        progress.line(String.format("  page %d (%s), %s, the last: %s", chunk.getInteger("page"),
+            count(chunk.getInteger("records"), "record"), count(chunk.getInteger("attempts"), "attempt"),
+            outcome(chunk.getInteger("lastStatusCode"), chunk.getString("lastError"))));
       }
     }
     JsonArray attempts = api.get("/v1/imports/" + uploadId + "/attempts?failed=true&limit=" + FAILURES_SHOWN)
@@ -142,6 +142,10 @@ final class Importer {
     progress.line("after fixing the receiver, send them again: curl -X POST " + api.base() + "/v1/imports/"
         + uploadId + "/redeliver");
     return HooklineCommand.NOT_ALL_DELIVERED;
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   private static String outcome(Integer statusCode, String error) {

@@ -57,7 +57,7 @@ final class Progress {
   void sending(long sent, long total) {
     double seconds = elapsed();
     double rate = seconds > 0 ? sent / seconds : 0;
-    String eta = rate > 0 && total > sent ? duration((total - sent) / rate) : "-";
+    String eta = sent >= total ? "0s, the server is storing it" : rate > 0 ? duration((total - sent) / rate) : "-";
     int percent = total == 0 ? 100 : (int) (sent * 100 / total);
     if (terminal) {
       draw(String.format(Locale.ROOT, "sending    [%s] %3d%%  %s / %s  %s/s  ETA %s", bar(sent, 0, total), percent,

@@ -59,13 +59,16 @@ class ImportCommandIT extends SharedServerTest {
     // 100 pages at 20 a second: the delivery lasts long enough for plain progress lines every few seconds
     String template = template(new JsonObject().put("chunkSize", 10_000).put("rateLimit", 20));
     Path csv = Files.createTempFile("hookline-million-", ".csv");
+    String padding = "p".repeat(80);
     try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-      out.write("id,name,email,note\r\n");
+      out.write("id,name,email,note,padding\r\n");
       for (int i = 0; i < 1_000_000; i++) {
-        out.write(i + ",User " + i + ",user" + i + "@example.com,\"a note, with \"\"quotes\"\" " + i + "\"\r\n");
+        out.write(i + ",User " + i + ",user" + i + "@example.com,\"a note, with \"\"quotes\"\" " + i + "\"," + padding
+            + "\r\n");
       }
     }
-    assertThat(Files.size(csv)).isGreaterThan(60_000_000L);
+    // larger than the client's whole heap: it can only have gone through streamed
+    assertThat(Files.size(csv)).isGreaterThan(128L << 20);
 
     CliProcess.Result r = CliProcess.run(env(), RUN, "import", csv.toString(), "--template", template);
     Files.delete(csv);
@@ -80,7 +83,7 @@ class ImportCommandIT extends SharedServerTest {
     List<JsonObject> records = delivered(uploadId);
     assertThat(records).hasSize(1_000_000);
     assertThat(records.get(0)).isEqualTo(new JsonObject().put("id", "0").put("name", "User 0")
-        .put("email", "user0@example.com").put("note", "a note, with \"quotes\" 0"));
+        .put("email", "user0@example.com").put("note", "a note, with \"quotes\" 0").put("padding", padding));
     assertThat(records.get(999_999).getString("id")).isEqualTo("999999");
   }
 
@@ -139,7 +142,7 @@ class ImportCommandIT extends SharedServerTest {
       CliProcess.Result r = CliProcess.run(env(), RUN, "import", csv.toString(), "--template", template);
       assertThat(r.exitCode()).as(r.all()).isEqualTo(2);
       assertThat(r.out()).contains("FAILED: 0 of 3 pages delivered, 3 undelivered")
-          .contains("first failed pages:").contains("page 1 (1 records): 1 attempts, last HTTP 500")
+          .contains("first failed pages:").contains("page 1 (1 record), 1 attempt, the last: HTTP 500")
           .contains("first failed attempts:").contains("database is down")
           .contains("/redeliver");
 
