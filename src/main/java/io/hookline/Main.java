@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.hookline.bus.LocalCodec;
 import io.hookline.chunk.ChunkerVerticle;
+import io.hookline.cli.HooklineCommand;
+import io.hookline.cli.Server;
 import io.hookline.config.ConfigLoader;
 import io.hookline.config.HooklineConfig;
 import io.hookline.delivery.DestinationEventListener;
@@ -27,6 +29,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,15 +42,58 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+  /** The command line picks what to run: {@code serve} (also without a command), import, status, demo. */
   public static void main(String[] args) {
+    System.exit(HooklineCommand.run(args, new ServerCommands()));
+  }
+
+  /** What the command line runs of the server. */
+  private static final class ServerCommands implements Server {
+    @Override
+    public int serve(String[] args) {
+      return Main.serve(args);
+    }
+
+    @Override
+    public Running start(Map<String, String> env) throws Exception {
+      HooklineConfig config = ConfigLoader.load(new String[0], env);
+      setLogLevel(config.logLevel());
+      Vertx vertx = newVertx(config.instanceId());
+      Hookline app = new Hookline(vertx, config);
+      int port;
+      try {
+        port = app.start().await(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        vertx.close();
+        throw e;
+      }
+      return new Running() {
+        @Override
+        public int port() {
+          return port;
+        }
+
+        @Override
+        public void stop() {
+          try {
+            app.stop().await(config.shutdownGraceMs() * 2 + 5_000, TimeUnit.MILLISECONDS);
+          } catch (Exception e) {
+            LOG.warn("the server did not stop cleanly: {}", e.toString());
+          }
+        }
+      };
+    }
+  }
+
+  /** The server in the foreground; answers the exit code once a signal has drained and stopped it. */
+  static int serve(String[] args) {
     HooklineConfig config;
     try {
       config = ConfigLoader.load(args, System.getenv());
       setLogLevel(config.logLevel());
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("hookline: " + e.getMessage());
-      System.exit(2);
-      return;
+      return 1;
     }
     Vertx vertx = newVertx(config.instanceId());
     Hookline app = new Hookline(vertx, config);
@@ -56,8 +102,7 @@ public final class Main {
     } catch (Exception e) {
       LOG.error("hookline could not start: {}", e.getMessage() == null ? e.toString() : e.getMessage(), e);
       vertx.close();
-      System.exit(1);
-      return;
+      return 1;
     }
     Shutdown shutdown = new Shutdown(app, config.shutdownGraceMs());
     // SIGTERM and SIGINT drain and then exit 0: a drained stop is a clean stop. Left to the JVM's default
@@ -74,6 +119,7 @@ public final class Main {
     }
     // Any other way out (System.exit elsewhere, a signal we could not handle) still drains.
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "hookline-shutdown"));
+    return shutdown.awaitStopped() ? 0 : 1;
   }
 
   /** Runs the drain once, whoever asks first (signal handler or shutdown hook); later callers wait for it. */
@@ -87,6 +133,16 @@ public final class Main {
     Shutdown(Hookline app, long graceMs) {
       this.app = app;
       this.graceMs = graceMs;
+    }
+
+    /** Waits until a signal (or the shutdown hook) has run the drain; answers whether it was clean. */
+    boolean awaitStopped() {
+      try {
+        done.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return clean;
     }
 
     boolean run() {

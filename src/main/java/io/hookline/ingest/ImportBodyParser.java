@@ -21,7 +21,7 @@ import java.util.Arrays;
  *
  * <p>Numbers are copied as their source text, so no precision is lost on the way to the callback URL.
  */
-public final class ImportBodyParser {
+public final class ImportBodyParser implements BodyParser {
 
   /** Receives the parts of the body in the order they appear. */
   public interface Listener {

@@ -69,7 +69,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
   private final HttpServerRequest request;
   private final IngestSettings settings;
   private final EventBus eventBus;
-  private final ImportBodyParser parser;
+  private BodyParser parser;
   private final MessageDigest sha256;
   private final ArrayDeque<Buffer> input = new ArrayDeque<>();
   private final Context context;
@@ -109,7 +109,6 @@ final class ImportUpload implements ImportBodyParser.Listener {
     this.request = ctx.request();
     this.settings = settings;
     this.eventBus = ctx.vertx().eventBus();
-    this.parser = new ImportBodyParser(this, settings.limits().maxDepth(), settings.limits().maxRecordBytes());
     this.idempotencyKey = request.getHeader("Idempotency-Key");
     this.context = ctx.vertx().getOrCreateContext();
     this.pace = new SlowBodyCheck(settings.limits().minBytesPerSecond(), RATE_WINDOW_SECONDS);
@@ -122,9 +121,9 @@ final class ImportUpload implements ImportBodyParser.Listener {
   }
 
   void start() {
-    String contentType = request.getHeader("Content-Type");
-    if (contentType == null || !isJson(contentType)) {
-      reject(415, "Content-Type", "must be application/json");
+    BodyFormat format = BodyFormat.of(request.getHeader("Content-Type"));
+    if (format == null) {
+      reject(415, "Content-Type", "must be " + BodyFormat.SUPPORTED + " (CSV and NDJSON in UTF-8)");
       return;
     }
     if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
@@ -142,6 +141,9 @@ final class ImportUpload implements ImportBodyParser.Listener {
         reject(400, "Content-Length", "is not a number");
         return;
       }
+    }
+    if (!openParser(format)) {
+      return;
     }
     String refusal = settings.slots().tryTake(apiKey);
     if (refusal != null) {
@@ -166,9 +168,28 @@ final class ImportUpload implements ImportBodyParser.Listener {
     request.resume();
   }
 
-  private static boolean isJson(String contentType) {
-    String type = contentType.split(";", 2)[0].trim().toLowerCase();
-    return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+  /**
+   * The parser of this body's format. A CSV or NDJSON import's other fields come from the query string and a header:
+   * they are checked and digested (for the same-body check of a re-post) before the body, and the template's lookup
+   * starts at once. Answers false when they were refused.
+   */
+  private boolean openParser(BodyFormat format) {
+    int maxRecordBytes = settings.limits().maxRecordBytes();
+    if (format == BodyFormat.JSON) {
+      parser = new ImportBodyParser(this, settings.limits().maxDepth(), maxRecordBytes);
+      return true;
+    }
+    try {
+      ImportQuery query = ImportQuery.read(request, format, settings.limits());
+      query.digest(format, sha256);
+      parser = format == BodyFormat.CSV ? new CsvBodyParser(this, query.delimiter(), maxRecordBytes)
+          : new NdjsonBodyParser(this, settings.limits().maxDepth(), maxRecordBytes);
+      query.report(this);
+      return true;
+    } catch (BadImportException e) {
+      reject(e.status(), e.field(), e.getMessage());
+      return false;
+    }
   }
 
   // ---- body bytes → parser, with backpressure ----
