@@ -443,7 +443,7 @@ final class DestinationLane {
         return;
       }
       Destination d = settings.destination();
-      WebhookClient.Exchange x = ctx.client().send(d, c);
+      WebhookClient.Exchange x = ctx.client().send(d, WebhookRequest.of(d.callbackUrl(), c));
       exchanges.put(x, c);
       x.result().onComplete(done -> {
         exchanges.remove(x);

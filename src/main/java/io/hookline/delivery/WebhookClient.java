@@ -2,7 +2,6 @@ package io.hookline.delivery;
 
 import io.hookline.security.TargetPolicy;
 import io.hookline.security.WebhookSigner;
-import io.hookline.store.ClaimedChunk;
 import io.hookline.store.Destination;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -143,22 +142,25 @@ public final class WebhookClient {
     }
   }
 
-  /** Starts one attempt. Every failure is an {@link AttemptResult} with the reason. Runs on the caller's loop. */
-  Exchange send(Destination d, ClaimedChunk c) {
+  /**
+   * Starts one attempt of {@code r} with the destination's settings (timeout, auth header name, signing). Every failure
+   * is an {@link AttemptResult} with the reason. Runs on the caller's event loop.
+   */
+  Exchange send(Destination d, WebhookRequest r) {
     Exchange x = new Exchange(d.timeoutMs());
-    if (c.authUnreadable()) {
+    if (r.authUnreadable()) {
       x.end(failure(x.startedAt, x.t0, "the stored auth value cannot be decrypted: "
           + "every instance must run with the same HOOKLINE_ENCRYPTION_KEY"));
       return x;
     }
-    URI uri = URI.create(d.callbackUrl());
+    URI uri = URI.create(r.url());
     resolve(uri.getHost())
         .compose(address -> {
           RequestOptions options = new RequestOptions()
               .setMethod(HttpMethod.POST)
-              .setAbsoluteURI(d.callbackUrl())
+              .setAbsoluteURI(r.url())
               .setFollowRedirects(false)
-              .setHeaders(headers(d, c));
+              .setHeaders(headers(d, r));
           if (address != null) {
             int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
             // Connect to the address that was checked; Host and SNI keep the name.
@@ -172,13 +174,12 @@ public final class WebhookClient {
             req.reset();
             return Future.failedFuture("timeout");
           }
-          Buffer body = WebhookPayload.body(c);
           req.putHeader("webhook-timestamp", Long.toString(x.startedAt.getEpochSecond()));
-          String signature = signature(d, c.webhookId(), x.startedAt.getEpochSecond(), body);
+          String signature = signature(d, r.webhookId(), x.startedAt.getEpochSecond(), r.body());
           if (signature != null) {
             req.putHeader("webhook-signature", signature);
           }
-          return req.send(body);
+          return req.send(r.body());
         })
         .compose(response -> readExcerpt(response, x.request).map(excerpt -> new AttemptResult(x.startedAt,
             elapsedMs(x.t0), response.statusCode(),
@@ -188,13 +189,13 @@ public final class WebhookClient {
     return x;
   }
 
-  private MultiMap headers(Destination d, ClaimedChunk c) {
+  private MultiMap headers(Destination d, WebhookRequest r) {
     MultiMap h = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
         .add("User-Agent", USER_AGENT)
-        .add("webhook-id", c.webhookId());
-    if (d.authHeaderName() != null && c.authValue() != null) {
-      h.add(d.authHeaderName(), c.authValue());
+        .add("webhook-id", r.webhookId());
+    if (d.authHeaderName() != null && r.authValue() != null) {
+      h.add(d.authHeaderName(), r.authValue());
     }
     return h;
   }
