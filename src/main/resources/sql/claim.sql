@@ -9,7 +9,7 @@
 -- $10, $11 held: chunks of imports without a cursor that this owner holds (buffered, in flight, outcome unwritten).
 --
 -- Every row carries the destination's settings version, so the owner notices a change it was not told about, and
--- the time the next chunk that is not due yet will be (a retry): when to claim again if nothing else happens.
+-- the time the next chunk or notice that is not due yet will be (a retry): when to look again if nothing else does.
 -- No row at all: the caller no longer owns the destination (its lease passed to another instance).
 --
 -- Fairness: the lowest due pages of each of the 64 oldest unfinished imports, taken in turns (first page of every
@@ -20,8 +20,11 @@
 -- (import_id, page), bodies by (import_id, page), so the plan stays a walk of index ranges however large the tables grow.
 WITH own AS (
   SELECT d.version,
-    (SELECT min(n.next_attempt_at) FROM chunks n
-     WHERE n.template = $1 AND n.status IN ('PENDING', 'RETRYING') AND n.next_attempt_at > now()) AS next_due
+    least(
+      (SELECT min(n.next_attempt_at) FROM chunks n
+       WHERE n.template = $1 AND n.status IN ('PENDING', 'RETRYING') AND n.next_attempt_at > now()),
+      (SELECT min(t.next_attempt_at) FROM notices t
+       WHERE t.template = $1 AND t.status IN ('PENDING', 'RETRYING') AND t.next_attempt_at > now())) AS next_due
   FROM destination_owners o JOIN destinations d ON d.template = o.template
   WHERE o.template = $1 AND o.owner = $2 AND o.epoch = $3 AND o.expires_at > now()),
 cursors AS (SELECT * FROM unnest($8::bigint[], $9::int[]) AS u(import_id, after_page)),

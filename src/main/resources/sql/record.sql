@@ -4,7 +4,8 @@
 -- the chunk under (a fencing token), and only if the chunk is still unfinished: a stale owner's late outcome changes
 -- nothing once another instance has taken the destination over. The owner's row is locked for the statement
 -- (FOR SHARE), so the destination cannot change hands while the outcomes are written. Counters move only for rows
--- written, so every outcome is counted once.
+-- written, so every outcome is counted once. An import that ends here gets its import.* notice in the same statement,
+-- when its destination has a notifyUrl: exactly one per ending, as durable as the ending itself.
 WITH o AS (
   SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::int[],
                        $8::int[], $9::text[], $10::text[], $11::timestamptz[], $12::bool[])
@@ -45,5 +46,18 @@ imp AS (
     completed_at = CASE
       WHEN i.chunks_delivered + p.delivered + i.chunks_undelivered + p.undelivered < i.total_pages THEN NULL
       ELSE now() END
-  FROM per_import p WHERE i.id = p.import_id)
-SELECT count(*)::int AS applied FROM upd
+  FROM per_import p WHERE i.id = p.import_id
+  RETURNING i.id, i.upload_id, i.template, i.status, i.total_records, i.total_pages, i.chunks_delivered,
+    i.chunks_undelivered),
+ended AS (
+  INSERT INTO notices (template, import_id, webhook_key, type, body)
+  SELECT imp.template, imp.id, replace(gen_random_uuid()::text, '-', ''), 'import.' || lower(imp.status),
+    convert_to(json_build_object('type', 'import.' || lower(imp.status), 'uploadId', imp.upload_id,
+      'template', imp.template, 'status', imp.status, 'totalRecords', imp.total_records,
+      'totalPages', imp.total_pages, 'delivered', imp.chunks_delivered, 'undelivered', imp.chunks_undelivered,
+      'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text, 'UTF8')
+  FROM imp JOIN destinations d ON d.template = imp.template
+  WHERE imp.status IN ('COMPLETED', 'PARTIALLY_DELIVERED', 'FAILED') AND d.notify_url IS NOT NULL
+  RETURNING template)
+SELECT (SELECT count(*)::int FROM upd) AS applied,
+  (SELECT coalesce(array_agg(DISTINCT template), '{}') FROM ended) AS noticed

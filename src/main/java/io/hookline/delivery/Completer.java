@@ -1,5 +1,6 @@
 package io.hookline.delivery;
 
+import io.hookline.store.ChunkQueue;
 import io.hookline.store.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -7,6 +8,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +27,9 @@ final class Completer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Completer.class);
 
-  /** Writes one batch; answers how many outcomes were applied (the rest were fenced out). */
+  /** Writes one batch. */
   interface Recorder {
-    Future<Integer> record(List<Outcome> batch);
+    Future<ChunkQueue.Recorded> record(List<Outcome> batch);
   }
 
   private record Pending(Outcome outcome, Promise<Void> written) {}
@@ -39,6 +41,7 @@ final class Completer {
   private final int maxInFlight;
   private final int limit;
   private final Runnable onRoom;
+  private final BiConsumer<Integer, ChunkQueue.Recorded> onWritten;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   /** Batches being written now: a drain waits for them too. */
   private final List<List<Pending>> writing = new ArrayList<>();
@@ -47,8 +50,12 @@ final class Completer {
   private long retryTimer = -1;
   private int failures;
 
+  /**
+   * {@code onRoom}: the queue has room again after it was full; {@code onWritten}: a batch of that many outcomes was
+   * written, with what came of it.
+   */
   Completer(Vertx vertx, Recorder recorder, int batchSize, long lingerMs, int maxInFlight, int limit,
-      Runnable onRoom) {
+      Runnable onRoom, BiConsumer<Integer, ChunkQueue.Recorded> onWritten) {
     this.vertx = vertx;
     this.recorder = recorder;
     this.batchSize = batchSize;
@@ -56,6 +63,7 @@ final class Completer {
     this.maxInFlight = maxInFlight;
     this.limit = limit;
     this.onRoom = onRoom;
+    this.onWritten = onWritten;
   }
 
   /** Completes when the outcome is committed (or fenced out because its lease was lost). */
@@ -131,11 +139,12 @@ final class Completer {
       writing.remove(batch);
       if (ar.succeeded()) {
         failures = 0;
-        if (ar.result() < batch.size()) {
-          LOG.debug("{} of {} outcomes were fenced out: their chunks had been claimed again under another lease",
-              batch.size() - ar.result(), batch.size());
+        if (ar.result().applied() < batch.size()) {
+          LOG.debug("{} of {} outcomes were not applied: their writer no longer owns the destination, or the chunk "
+              + "was ended meanwhile", batch.size() - ar.result().applied(), batch.size());
         }
         batch.forEach(p -> p.written().complete());
+        onWritten.accept(batch.size(), ar.result());
         flush();
         if (wasFull && mayClaim()) {
           onRoom.run();

@@ -1,6 +1,7 @@
 package io.hookline.delivery;
 
 import io.vertx.core.Future;
+import java.util.function.Supplier;
 
 /**
  * One destination's circuit as this instance sees it. It opens when every attempt this instance made failed for the
@@ -16,6 +17,8 @@ final class DestinationCircuit {
   private long failingSinceMs = -1;
   /** This instance opened the circuit, or probed it, and has not seen a success since. */
   private boolean open;
+  /** The error of the last failed attempt: what the circuit notices say. */
+  private String lastError;
   /** Circuit writes, chained so that an open and a close never overtake each other on the pool. */
   private Future<Void> writes = Future.succeededFuture();
 
@@ -23,12 +26,12 @@ final class DestinationCircuit {
     this.windowMs = windowMs;
   }
 
-  /** A probe was claimed: the circuit is open, whoever opened it. */
   /** Open as far as this instance knows (it opened it, or a probe it made found it open). */
   boolean open() {
     return open;
   }
 
+  /** The circuit is open (found so in the database, or opened here): the next success closes it. */
   void probing() {
     open = true;
   }
@@ -36,6 +39,10 @@ final class DestinationCircuit {
   /** New settings (a corrected URL): earlier failures say nothing about the new target. */
   void reset() {
     failingSinceMs = -1;
+  }
+
+  String lastError() {
+    return lastError;
   }
 
   long failingForMs(long nowMs) {
@@ -52,6 +59,7 @@ final class DestinationCircuit {
       }
       return Change.NONE;
     }
+    lastError = r.error();
     if (probe) {
       return Change.NONE;
     }
@@ -66,7 +74,7 @@ final class DestinationCircuit {
   }
 
   /** Runs {@code write} after the previous circuit write, whatever came of it. */
-  Future<Void> write(java.util.function.Supplier<Future<Void>> write) {
+  Future<Void> write(Supplier<Future<Void>> write) {
     writes = writes.transform(prev -> write.get());
     return writes;
   }

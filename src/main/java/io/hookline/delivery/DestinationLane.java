@@ -4,6 +4,7 @@ import io.hookline.store.ChunkQueue;
 import io.hookline.store.Claim;
 import io.hookline.store.ClaimedChunk;
 import io.hookline.store.Destination;
+import io.hookline.store.NoticeQueue;
 import io.hookline.store.DestinationSnapshot;
 import io.hookline.store.Outcome;
 import io.vertx.core.Future;
@@ -84,6 +85,8 @@ final class DestinationLane {
   private double claimMs = 5;
   private Promise<Void> left;
   private boolean abandoned;
+  /** A notice is being sent (read, in flight, or its outcome being written). */
+  private boolean noticeOut;
 
   DestinationLane(String template, long epoch, long validUntil, LaneContext ctx) {
     this.template = template;
@@ -260,6 +263,7 @@ final class DestinationLane {
     wakes++;
     claim();
     dispatch();
+    sendNotice();
   }
 
   private int cap() {
@@ -274,6 +278,7 @@ final class DestinationLane {
     moreDue = true;
     wakes++;
     claim();
+    sendNotice();
     if (mode == Mode.PROBING && probeTimer == -1) {
       scheduleProbe(0);
     }
@@ -534,7 +539,8 @@ final class DestinationLane {
         LOG.warn("{} failed every attempt for {} ms: circuit open, probing every {} ms", template,
             circuit.failingForMs(r.startedAt().toEpochMilli() + r.durationMs()), probeMs);
         Instant probeAt = Instant.now().plusMillis(probeMs);
-        circuit.write(() -> ctx.health().open(template, probeAt)).onFailure(this::circuitWriteFailed);
+        circuit.write(() -> ctx.health().open(template, probeAt, circuit.lastError()))
+            .onSuccess(v -> sendNotice()).onFailure(this::circuitWriteFailed);
         if (mode == Mode.ACTIVE) {
           mode = Mode.PROBING;
           giveBack(takeBuffer());
@@ -543,7 +549,8 @@ final class DestinationLane {
       }
       case CLOSE -> {
         LOG.info("{} answered again: circuit closed, deliveries resume", template);
-        circuit.write(() -> ctx.health().close(template)).onFailure(this::circuitWriteFailed);
+        circuit.write(() -> ctx.health().close(template, circuit.lastError()))
+            .onSuccess(v -> sendNotice()).onFailure(this::circuitWriteFailed);
         cancelProbe();
         if (mode == Mode.PROBING) {
           mode = Mode.ACTIVE;
@@ -597,6 +604,81 @@ final class DestinationLane {
           }
           checkLeft();
         });
+  }
+
+  // ---- notices ----
+
+  /**
+   * Sends the destination's next due notice, if any: one at a time, within its cap and pace like a chunk (so notices
+   * never take more than one request slot from the chunks), while it is sent to (also with its circuit open: the
+   * circuit is about the callback URL, and its own notices must get out). Retried with the destination's retry
+   * settings; the outcome is written under this owner's epoch before the next notice goes.
+   */
+  void sendNotice() {
+    if (noticeOut || settings == null || (mode != Mode.ACTIVE && mode != Mode.PROBING) || running >= cap()
+        || !leaseHolds()) {
+      return;
+    }
+    noticeOut = true;
+    running++;
+    ctx.notices().next(template, ctx.instanceId(), epoch).onComplete(ar -> {
+      NoticeQueue.Notice n = ar.succeeded() ? ar.result() : null;
+      if (ar.failed()) {
+        LOG.warn("{}: reading notices failed: {}", template, ar.cause().toString());
+      }
+      if (n == null) {
+        noticeEnded();
+        return;
+      }
+      Future<Void> turn = limiter == null ? Future.succeededFuture() : limiter.acquire(System.nanoTime());
+      turn.onComplete(t -> {
+        if (t.failed() || !mayStart(mode == Mode.PROBING)) {
+          noticeEnded();
+          return;
+        }
+        Destination d = settings.destination();
+        ctx.client().send(d, new WebhookRequest(n.notifyUrl(), n.webhookId(), n.authValue(), n.authUnreadable(),
+            n.body())).result().onComplete(done -> noticeAnswered(d, n, done.result()));
+      });
+    });
+  }
+
+  private void noticeAnswered(Destination d, NoticeQueue.Notice n, AttemptResult r) {
+    Outcome.ChunkStatus status;
+    Instant next = null;
+    if (r.succeeded()) {
+      status = Outcome.ChunkStatus.DELIVERED;
+    } else if ((r.statusCode() != null && d.noRetryStatuses().contains(r.statusCode()))
+        || n.attempts() + 1 > d.retryCount()) {
+      status = Outcome.ChunkStatus.UNDELIVERED;
+    } else {
+      status = Outcome.ChunkStatus.RETRYING;
+      next = r.startedAt().plusMillis(r.durationMs() + ctx.retryPolicy().delayMs(d, n.attempts() + 1, r));
+    }
+    ctx.metrics().notice(template, r);
+    if (status != Outcome.ChunkStatus.DELIVERED) {
+      LOG.info("{}: notice {} ({}) attempt {} failed: {}{}", template, n.webhookId(), n.type(), n.attempts() + 1,
+          r.statusCode() != null ? "HTTP " + r.statusCode() : r.error(),
+          status == Outcome.ChunkStatus.RETRYING ? ", retrying" : ", given up");
+    }
+    Instant retryAt = next;
+    ctx.notices().record(n.id(), template, epoch, status, r.statusCode(), r.error(), next).onComplete(w -> {
+      if (w.failed()) {
+        LOG.warn("{}: writing a notice's outcome failed ({}); it is sent again", template, w.cause().toString());
+      }
+      if (retryAt != null) {
+        wakeAt(retryAt.toEpochMilli());
+      }
+      noticeEnded();
+      sendNotice(); // the next one, if any
+    });
+  }
+
+  private void noticeEnded() {
+    running--;
+    noticeOut = false;
+    dispatch();
+    checkLeft();
   }
 
   // ---- the buffer, leases, timers ----

@@ -2,6 +2,7 @@ package io.hookline.delivery;
 
 import io.hookline.config.HooklineConfig;
 import io.hookline.store.ChunkQueue;
+import io.hookline.store.NoticeQueue;
 import io.hookline.store.DestinationHealth;
 import io.hookline.store.DestinationRepository;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ record LaneContext(
     String instanceId,
     HooklineConfig.Delivery config,
     ChunkQueue queue,
+    NoticeQueue notices,
     DestinationRepository destinations,
     DestinationHealth health,
     Completer completer,

@@ -9,6 +9,7 @@ import io.hookline.store.Database;
 import io.hookline.store.DestinationHealth;
 import io.hookline.store.DestinationOwners;
 import io.hookline.store.DestinationRepository;
+import io.hookline.store.NoticeQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -79,8 +80,9 @@ public final class SenderShard extends VerticleBase {
     owners = new DestinationOwners(pool);
     ChunkQueue queue = new ChunkQueue(pool, secrets);
     Completer completer = new Completer(vertx, queue::record, d.statusBatchSize(), d.statusLingerMs(), 2,
-        d.statusQueueLimit(), () -> lanes.values().forEach(DestinationLane::onRoom));
-    lanesContext = new LaneContext(vertx, config.instanceId(), d, queue, new DestinationRepository(pool, secrets),
+        d.statusQueueLimit(), () -> lanes.values().forEach(DestinationLane::onRoom), this::written);
+    lanesContext = new LaneContext(vertx, config.instanceId(), d, queue, new NoticeQueue(pool, secrets),
+        new DestinationRepository(pool, secrets),
         new DestinationHealth(pool), completer, clients.create(vertx), new ByteBudget(d.bufferBytes() / shards),
         new RetryPolicy(d.maxRetryAfterMs()), new DeliveryMetrics(config.instanceId()));
     consumers.add(vertx.eventBus().<String>localConsumer(Addresses.WORK, m -> onEvent(DestinationEvent.work(m.body()))));
@@ -88,6 +90,17 @@ public final class SenderShard extends VerticleBase {
         m -> onEvent(m.body())));
     roundTimer = vertx.setPeriodic(0, d.pollIntervalMs(), id -> round());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  /** A batch of outcomes was written: count those fenced out; imports that ended have notices waiting. */
+  private void written(int outcomes, ChunkQueue.Recorded recorded) {
+    lanesContext.metrics().outcomes(recorded.applied(), outcomes - recorded.applied());
+    recorded.noticed().forEach(t -> {
+      DestinationLane lane = lanes.get(t);
+      if (lane != null) {
+        lane.sendNotice();
+      }
+    });
   }
 
   private boolean mine(String template) {

@@ -119,10 +119,14 @@ public final class ChunkQueue {
   }
 
   /**
-   * Writes a batch of outcomes (of any destinations) in one round trip; answers how many were applied: the rest were
-   * fenced out, their writer no longer owning the destination, or the chunk finished meanwhile (a forced delete).
+   * What a batch of outcomes came to: how many were applied (the rest were fenced out, their writer no longer owning
+   * the destination, or the chunk finished meanwhile: a forced delete), and the destinations that got a notice
+   * because an import of theirs ended.
    */
-  public Future<Integer> record(List<Outcome> outcomes) {
+  public record Recorded(int applied, List<String> noticed) {}
+
+  /** Writes a batch of outcomes (of any destinations) in one round trip. */
+  public Future<Recorded> record(List<Outcome> outcomes) {
     int n = outcomes.size();
     Long[] importIds = new Long[n];
     Integer[] pages = new Integer[n];
@@ -156,6 +160,9 @@ public final class ChunkQueue {
         .addArrayOfString(statuses).addArrayOfOffsetDateTime(started).addArrayOfInteger(durations)
         .addArrayOfInteger(codes).addArrayOfString(errors).addArrayOfString(excerpts)
         .addArrayOfOffsetDateTime(nextAt).addArrayOfBoolean(free);
-    return pool.preparedQuery(RECORD).execute(t).map(rows -> rows.iterator().next().getInteger("applied"));
+    return pool.preparedQuery(RECORD).execute(t).map(rows -> {
+      Row r = rows.iterator().next();
+      return new Recorded(r.getInteger("applied"), List.of(r.getArrayOfStrings("noticed")));
+    });
   }
 }

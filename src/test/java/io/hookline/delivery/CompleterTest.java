@@ -2,6 +2,7 @@ package io.hookline.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookline.store.ChunkQueue;
 import io.hookline.store.Outcome;
 import io.hookline.testing.Await;
 import io.vertx.core.Context;
@@ -70,8 +71,8 @@ class CompleterTest {
         return Future.failedFuture(new IOException("connection refused"));
       }
       batch.forEach(o -> written.add(o.page()));
-      return Future.succeededFuture(batch.size());
-    }, 3, 5, 1, 5, roomCalls::incrementAndGet));
+      return Future.succeededFuture(new ChunkQueue.Recorded(batch.size(), List.of()));
+    }, 3, 5, 1, 5, roomCalls::incrementAndGet, (n, recorded) -> { }));
 
     List<Future<Void>> submitted = on(() -> {
       List<Future<Void>> all = new ArrayList<>();
@@ -95,14 +96,15 @@ class CompleterTest {
 
   @Test
   void drainWaitsForTheBatchBeingWritten() {
-    Promise<Integer> slowWrite = Promise.promise();
-    Completer writer = on(() -> new Completer(vertx, batch -> slowWrite.future(), 10, 1, 2, 100, () -> {}));
+    Promise<ChunkQueue.Recorded> slowWrite = Promise.promise();
+    Completer writer = on(() -> new Completer(vertx, batch -> slowWrite.future(), 10, 1, 2, 100, () -> { },
+        (n, recorded) -> { }));
     Future<Void> written = on(() -> writer.submit(outcome(1), true));
     Future<Void> drained = on(() -> writer.drain());
     assertThat(on(writer::queued)).as("the batch is in flight, not queued").isZero();
     assertThat(drained.isComplete()).as("drain waits for the write in flight").isFalse();
 
-    on(() -> slowWrite.tryComplete(1));
+    on(() -> slowWrite.tryComplete(new ChunkQueue.Recorded(1, List.of())));
     Await.until(drained::succeeded, Duration.ofSeconds(5), "the drain to finish");
     assertThat(written.succeeded()).isTrue();
   }
@@ -112,8 +114,8 @@ class CompleterTest {
     List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     Completer writer = on(() -> new Completer(vertx, batch -> {
       batchSizes.add(batch.size());
-      return Future.succeededFuture(batch.size());
-    }, 4, 200, 2, 100, () -> {}));
+      return Future.succeededFuture(new ChunkQueue.Recorded(batch.size(), List.of()));
+    }, 4, 200, 2, 100, () -> { }, (n, recorded) -> { }));
     List<Future<Void>> full = on(() -> {
       List<Future<Void>> all = new ArrayList<>();
       for (int page = 1; page <= 4; page++) {

@@ -52,6 +52,27 @@ public final class TestDb {
     }
   }
 
+  /** Runs a query and hands every row to {@code row}, as an array of its columns. */
+  public static void rows(String sql, java.util.function.Consumer<Object[]> row, Object... params) {
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          Object[] values = new Object[n];
+          for (int i = 0; i < n; i++) {
+            values[i] = rs.getObject(i + 1);
+          }
+          row.accept(values);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Like {@link #number}, but answers null while the database cannot be reached. */
   public static Long numberOrNull(String sql, Object... params) {
     try {
