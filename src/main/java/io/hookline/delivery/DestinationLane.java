@@ -80,6 +80,8 @@ final class DestinationLane {
   private long probeTimer = -1;
   private DestinationLimiter limiter;
   private final DestinationCircuit circuit;
+  /** Requests started in the last second: the pace an unlimited destination is slowed down from after a 429. */
+  private final RecentRate started = new RecentRate();
   /** Moving averages: how long a request takes, how long a claim takes (ms). */
   private double requestMs = 5;
   private double claimMs = 5;
@@ -448,6 +450,7 @@ final class DestinationLane {
         return;
       }
       Destination d = settings.destination();
+      started.add(System.nanoTime());
       WebhookClient.Exchange x = ctx.client().send(d, WebhookRequest.of(d.callbackUrl(), c));
       exchanges.put(x, c);
       x.result().onComplete(done -> {
@@ -510,7 +513,7 @@ final class DestinationLane {
         limiter.configure(settings.destination().rateLimit(), null, now);
       }
       double before = limiter.rate();
-      limiter.throttled(now);
+      limiter.throttled(now, started.lastSecond(now));
       if (limiter.rate() < before) {
         LOG.info("{} asked to slow down ({}): now at most {} requests/s", template, code,
             String.format("%.2f", limiter.rate()));

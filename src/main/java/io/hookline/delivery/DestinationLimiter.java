@@ -21,7 +21,6 @@ final class DestinationLimiter {
   static final double MIN_RATE = 0.1;
 
   private final Vertx vertx;
-  private final RecentRate sent = new RecentRate();
   private final ArrayDeque<Promise<Void>> waiting = new ArrayDeque<>();
   /** The configured limit; infinite when the destination has none. */
   private double ceiling = Double.POSITIVE_INFINITY;
@@ -95,7 +94,6 @@ final class DestinationLimiter {
       return Future.failedFuture(new IllegalStateException("the destination's limiter is closed"));
     }
     if (!limited()) {
-      sent.add(now);
       return Future.succeededFuture();
     }
     refill(now);
@@ -117,15 +115,19 @@ final class DestinationLimiter {
     }
   }
 
-  /** A 429 or 503 with Retry-After: halve the rate, at most once a second (answers in flight tell the same news). */
-  void throttled(long now) {
+  /**
+   * A 429 or 503 with Retry-After: halve the rate, at most once a second (answers in flight tell the same news). An
+   * unlimited destination halves the rate it was seen sending at: {@code observedPerSecond}, and opens again once
+   * back there.
+   */
+  void throttled(long now, double observedPerSecond) {
     if (now - lastDecrease < SECOND) {
       return;
     }
     refill(now);
     double base = rate;
     if (!limited()) {
-      base = Math.max(1, sent.lastSecond(now));
+      base = Math.max(1, observedPerSecond);
       recoverTo = base;
       tokens = Math.min(tokens, 1);
     }
@@ -193,8 +195,6 @@ final class DestinationLimiter {
     while (!waiting.isEmpty() && (!limited() || mayTake())) {
       if (limited()) {
         take(now);
-      } else {
-        sent.add(now);
       }
       waiting.poll().complete();
     }
@@ -208,7 +208,6 @@ final class DestinationLimiter {
   private void take(long now) {
     tokens -= 1;
     coldInFlight = !warm;
-    sent.add(now);
   }
 
   private void schedule(long now) {

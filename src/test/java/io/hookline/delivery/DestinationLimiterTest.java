@@ -43,11 +43,11 @@ class DestinationLimiterTest {
   void pushBackHalvesTheRateOncePerSecondAndSuccessesAddItBackGradually() {
     DestinationLimiter l = new DestinationLimiter(vertx, 0);
     l.configure(20.0, null, 0);
-    l.throttled(S);
+    l.throttled(S, 0);
     assertThat(l.rate()).isEqualTo(10.0);
-    l.throttled(S + S / 2); // the same overload, told by another answer in flight
+    l.throttled(S + S / 2, 0); // the same overload, told by another answer in flight
     assertThat(l.rate()).isEqualTo(10.0);
-    l.throttled(3 * S);
+    l.throttled(3 * S, 0);
     assertThat(l.rate()).isEqualTo(5.0);
     // A tenth of the limit (2/s) per second of successes.
     l.succeeded(4 * S);
@@ -64,10 +64,7 @@ class DestinationLimiterTest {
   void anUnlimitedDestinationSlowsFromItsObservedRateAndOpensAgainOnceRecovered() {
     DestinationLimiter l = new DestinationLimiter(vertx, 0);
     assertThat(l.limited()).isFalse();
-    for (int i = 0; i < 40; i++) {
-      l.acquire(S + i * (S / 50)); // 40 requests in 0.8 s
-    }
-    l.throttled(2 * S - 1);
+    l.throttled(2 * S - 1, 40); // it was seen sending 40 requests a second
     assertThat(l.limited()).isTrue();
     assertThat(l.rate()).isEqualTo(20.0);
     for (int i = 2; i < 8; i++) {
@@ -81,7 +78,7 @@ class DestinationLimiterTest {
     DestinationLimiter l = new DestinationLimiter(vertx, 0);
     l.configure(1.0, null, 0);
     for (int i = 1; i < 10; i++) {
-      l.throttled(i * 2 * S);
+      l.throttled(i * 2 * S, 0);
     }
     assertThat(l.rate()).isEqualTo(DestinationLimiter.MIN_RATE);
   }
@@ -94,7 +91,7 @@ class DestinationLimiterTest {
     assertThat(l.rate()).as("raised").isEqualTo(100.0);
     l.configure(5.0, null, S);
     assertThat(l.rate()).as("lowered").isEqualTo(5.0);
-    l.throttled(2 * S);
+    l.throttled(2 * S, 0);
     assertThat(l.rate()).isEqualTo(2.5);
     assertThat(l.slowedDown()).isTrue();
     l.configure(null, null, 2 * S);

@@ -133,6 +133,15 @@ public final class Sink implements AutoCloseable {
     return maxOpen.get();
   }
 
+  /** Starts counting {@link #maxOpenRequests()} afresh, from the requests open now. */
+  public void resetMaxOpenRequests() {
+    maxOpen.set(open.get());
+  }
+
+  public int openRequests() {
+    return open.get();
+  }
+
   @Override
   public void close() {
     try {
