@@ -69,7 +69,16 @@ public final class Sink implements AutoCloseable {
   private final Map<String, AtomicInteger> perWebhookId = new ConcurrentHashMap<>();
   private volatile Function<Received, Reply> behaviour = r -> Reply.ok();
 
+  /** How much of each body is kept: all of it by default; a sink of very large pages keeps their beginning only. */
+  private final int keepBytes;
+
   public Sink() {
+    this(Integer.MAX_VALUE);
+  }
+
+  /** A sink that keeps at most the first {@code keepBytes} of each body. */
+  public Sink(int keepBytes) {
+    this.keepBytes = keepBytes;
     try {
       server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
           .await(10, TimeUnit.SECONDS);
@@ -84,7 +93,8 @@ public final class Sink implements AutoCloseable {
     req.body().onSuccess(body -> {
       Map<String, String> headers = new java.util.TreeMap<>();
       req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
-      Received r = new Received(System.currentTimeMillis(), headers, body.getBytes(), seq.incrementAndGet());
+      byte[] kept = body.length() <= keepBytes ? body.getBytes() : body.getBytes(0, keepBytes);
+      Received r = new Received(System.currentTimeMillis(), headers, kept, seq.incrementAndGet());
       received.add(r);
       Reply reply = behaviour.apply(r);
       Runnable answer = () -> {
