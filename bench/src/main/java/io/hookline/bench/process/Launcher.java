@@ -45,6 +45,11 @@ public final class Launcher {
     if (heap != null) {
       cmd.add(heap);
     }
+    // BENCH_HOOKLINE_JAVA_OPTS: extra JVM options for the Hookline processes (diagnosis: -XX:+PrintCompilation, ...)
+    String extra = System.getenv("BENCH_HOOKLINE_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.addAll(List.of("-jar", hooklineJar));
     Map<String, String> env = new HashMap<>();
     env.put("HOOKLINE_DB_URL", dbUrl);
