@@ -48,12 +48,12 @@ class CircuitTest {
 
   @Test
   void aDestinationFailingForTheWindowIsPausedProbedAndResumed() {
-    try (Sink sink = new Sink()) {
+    try (Sink sink = new Sink(); Sink notify = new Sink()) {
       sink.answer(r -> Sink.Reply.status(500));
       String template = Api.uniqueTemplate("circuit");
       // A budget of 16 attempts: about 9 are spent in the 800 ms window, the probes must not spend the rest.
       api.destination(template, new JsonObject().put("callbackUrl", sink.url()).put("chunkSize", 1)
-          .put("retryCount", 15).put("retryInterval", 100));
+          .put("retryCount", 15).put("retryInterval", 100).put("notifyUrl", notify.url()));
       String uploadId = api.importRecords(template, Records.of(2), null);
 
       Await.until(() -> api.importView(uploadId).getString("destinationState").equals("CIRCUIT_OPEN"),
@@ -86,6 +86,15 @@ class CircuitTest {
       // The failed probes are in the failure log like any other attempt: every request but the two successes.
       assertThat(api.items("/v1/imports/" + uploadId + "/attempts?failed=true&limit=1000").size())
           .isEqualTo(sink.received().size() - 2);
+
+      // The notifyUrl heard of it: opened (with the error that opened it), closed, and the import's end.
+      Await.until(() -> notify.received().size() >= 3, Duration.ofSeconds(30), "three notices");
+      java.util.List<JsonObject> notices = notify.received().stream().map(Sink.Received::json).toList();
+      assertThat(notices).extracting(n -> n.getString("type")).containsExactly("destination.circuit_opened",
+          "destination.circuit_closed", "import.completed");
+      assertThat(notices.get(0).fieldNames()).containsExactly("type", "template", "at", "lastError");
+      assertThat(notices.get(0).getString("template")).isEqualTo(template);
+      assertThat(notices.get(0).getString("lastError")).isEqualTo("HTTP 500");
     }
   }
 }

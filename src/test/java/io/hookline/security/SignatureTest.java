@@ -21,11 +21,11 @@ import org.junit.jupiter.api.Test;
  * Standard Webhooks signatures, checked by a verifier written here from the specification (not Hookline's signer):
  * key = base64-decode(secret without "whsec_"), signed content = id + "." + timestamp + "." + raw body.
  */
-class SignatureTest {
+public class SignatureTest {
 
   private static final Api API = TestServer.shared().api();
 
-  static boolean verifies(String secret, Sink.Received r, String signature) {
+  public static boolean verifies(String secret, Sink.Received r, String signature) {
     try {
       byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
       Mac mac = Mac.getInstance("HmacSHA256");
@@ -42,7 +42,7 @@ class SignatureTest {
     }
   }
 
-  static String newSecret() {
+  public static String newSecret() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return "whsec_" + Base64.getEncoder().encodeToString(key);
