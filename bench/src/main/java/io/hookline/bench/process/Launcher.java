@@ -51,6 +51,11 @@ public final class Launcher {
       cmd.addAll(List.of(extra.trim().split("\\s+")));
     }
     cmd.addAll(List.of("-jar", hooklineJar));
+    // BENCH_HOOKLINE_CONF: a config file for the Hookline processes (to measure one setting against another)
+    String conf = System.getenv("BENCH_HOOKLINE_CONF");
+    if (conf != null && !conf.isBlank()) {
+      cmd.addAll(List.of("--conf", conf));
+    }
     Map<String, String> env = new HashMap<>();
     env.put("HOOKLINE_DB_URL", dbUrl);
     env.put("HOOKLINE_HTTP_PORT", "0");
