@@ -281,9 +281,6 @@ final class DestinationLane {
     wakes++;
     claim();
     sendNotice();
-    if (mode == Mode.PROBING && probeTimer == -1) {
-      scheduleProbe(0);
-    }
   }
 
   /** The completer has room again after it was full. */
@@ -592,8 +589,12 @@ final class DestinationLane {
 
   /** One chunk, claimed and sent alone; with none due, the next probe time is tried again. */
   private void probe() {
-    if (mode != Mode.PROBING || claiming || running > 0) {
-      return; // a probe is out: its outcome schedules the next
+    if (mode != Mode.PROBING) {
+      return;
+    }
+    if (claiming || running > 0) {
+      scheduleProbe(ctx.config().circuitProbeIntervalMs()); // something is out: look again at the next interval
+      return;
     }
     claiming = true;
     lookedFromStartAt = 0;
