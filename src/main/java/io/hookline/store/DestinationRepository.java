@@ -21,6 +21,9 @@ public final class DestinationRepository {
       + "d.max_retry_interval_ms, d.no_retry_statuses, d.signing_secret, d.previous_signing_secret, "
       + "d.previous_secret_until";
 
+  private static final String SNAPSHOT_COLUMNS = COLUMNS + ", d.version, d.paused_at, d.circuit_open_since, "
+      + "d.circuit_probe_at, d.slowdown_rate";
+
   private static final String UPSERT = """
       INSERT INTO destinations (template, callback_url, auth_header_name, chunk_size, retry_count, retry_interval_ms,
         timeout_ms, rate_limit, max_concurrency, ordered, retry_backoff, max_retry_interval_ms, no_retry_statuses,
@@ -83,18 +86,31 @@ public final class DestinationRepository {
 
   /** The destination with its version and delivery state, for its owner; null when there is none. */
   public Future<DestinationSnapshot> snapshot(String template) {
-    return pool.preparedQuery("/* hookline:settings */ SELECT " + COLUMNS + ", d.version, d.paused_at, "
-            + "d.circuit_open_since, d.circuit_probe_at, d.slowdown_rate FROM destinations d WHERE d.template = $1")
+    return pool.preparedQuery("/* hookline:settings */ SELECT " + SNAPSHOT_COLUMNS
+            + " FROM destinations d WHERE d.template = $1")
         .execute(Tuple.of(template))
+        .map(rows -> rows.size() == 0 ? null : snapshotOf(rows.iterator().next()));
+  }
+
+  /**
+   * Every destination, ordered by template code (byte order, so that the cursor, the last code of a page, means the
+   * same whatever the database's collation); {@code after} is that cursor.
+   */
+  public Future<List<DestinationSnapshot>> list(String after, int limit) {
+    return pool.preparedQuery("SELECT " + SNAPSHOT_COLUMNS + " FROM destinations d"
+            + " WHERE $1::text IS NULL OR d.template COLLATE \"C\" > $1 ORDER BY d.template COLLATE \"C\" LIMIT $2")
+        .execute(Tuple.of(after, limit))
         .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new DestinationSnapshot(fromRow(r), r.getLong("version"), r.getOffsetDateTime("paused_at") != null,
-              instant(r.getOffsetDateTime("circuit_open_since")), instant(r.getOffsetDateTime("circuit_probe_at")),
-              r.getDouble("slowdown_rate"));
+          List<DestinationSnapshot> list = new java.util.ArrayList<>(rows.size());
+          rows.forEach(r -> list.add(snapshotOf(r)));
+          return list;
         });
+  }
+
+  private DestinationSnapshot snapshotOf(Row r) {
+    return new DestinationSnapshot(fromRow(r), r.getLong("version"), r.getOffsetDateTime("paused_at") != null,
+        instant(r.getOffsetDateTime("circuit_open_since")), instant(r.getOffsetDateTime("circuit_probe_at")),
+        r.getDouble("slowdown_rate"));
   }
 
   /** Pauses or resumes; false when there is no such destination. Idempotent. */
