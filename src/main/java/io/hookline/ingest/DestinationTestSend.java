@@ -5,6 +5,8 @@ import io.hookline.api.Problem;
 import io.hookline.chunk.PageBuilder;
 import io.hookline.delivery.AttemptResult;
 import io.hookline.delivery.WebhookClient;
+import io.hookline.format.ChunkFormat;
+import io.hookline.format.RecordFormat;
 import io.hookline.store.ClaimedChunk;
 import io.hookline.store.Destination;
 import io.hookline.store.DestinationRepository;
@@ -22,9 +24,10 @@ import java.util.List;
 
 /**
  * {@code POST /v1/templates/{code}/destination/test}: one request to the callback URL made exactly as a chunk of an
- * import of the given records would be (the records read by the import parser and cut into a page as at ingest, the
- * body, headers, signature and address guard of the sender's {@link WebhookClient}), as page 1 of 1 of an upload
- * {@code test_...}; at once, without retry, nothing stored. It answers what the receiver answered. No auth value
+ * import of the given records would be (the records read by the import parser, reshaped by the destination's
+ * recordFormat and cut into a page as at ingest; the chunkFormat, body, headers, signature and address guard of the
+ * sender's {@link WebhookClient}), as page 1 of 1 of an upload {@code test_...}; at once, without retry, nothing
+ * stored. It answers what the receiver answered. No auth value
  * exists for a test, so the destination's auth header is not sent.
  */
 final class DestinationTestSend {
@@ -80,7 +83,7 @@ final class DestinationTestSend {
       Buffer page;
       try {
         page = page(d, records);
-      } catch (PageBuilder.PageTooLargeException e) {
+      } catch (PageBuilder.PageTooLargeException | RecordFormat.TooLargeException e) {
         Problem.invalid("records", e.getMessage()).send(ctx);
         return;
       }
@@ -146,9 +149,11 @@ final class DestinationTestSend {
   /** Every record on one page, cut as at ingest. */
   private Buffer page(Destination d, List<byte[]> records) {
     PageBuilder pages = new PageBuilder(records.size(), settings.maxChunkBytes());
+    RecordFormat format = d.recordFormat() == null ? null
+        : new RecordFormat(d.recordFormat(), settings.maxChunkBytes());
     Buffer page = null;
     for (byte[] r : records) {
-      page = pages.add(r, 0, r.length);
+      page = format == null ? pages.add(r, 0, r.length) : pages.add(format.apply(r, r.length), 0, format.length());
     }
     return page;
   }
@@ -158,7 +163,7 @@ final class DestinationTestSend {
     RANDOM.nextBytes(key);
     String random = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     return new ClaimedChunk(0, 1, d.template(), records, 0, 0, 0, "test_" + random, "test_" + random, records, 1,
-        null, null, false, page);
+        null, null, false, page, d.chunkFormat() == null ? null : ChunkFormat.compile(d.chunkFormat()));
   }
 
   private static JsonObject answer(AttemptResult r) {

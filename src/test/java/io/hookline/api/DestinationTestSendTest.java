@@ -84,6 +84,22 @@ class DestinationTestSendTest extends SharedServerTest {
   }
 
   @Test
+  void theDestinationsFormatsShapeTheTestRequest() {
+    String template = Api.uniqueTemplate("testsend");
+    api.destination(template, new JsonObject().put("callbackUrl", sink.url())
+        .put("recordFormat", new JsonObject().put("who", "{{name}}!").put("n", "{{n}}"))
+        .put("chunkFormat", new JsonObject().put("t", "{{template}}").put("rows", "{{data}}")
+            .put("at", "{{page}}/{{totalPages}} {{pageSize}} {{totalRecords}}")));
+    sink.answer(r -> Sink.Reply.ok());
+    api.send("POST", "/v1/templates/" + template + "/destination/test", "application/json",
+        "{\"records\": [{\"name\": \"Ada\", \"n\": 0.10}]}");
+    String body = sink.received().stream().map(x -> new String(x.body(), StandardCharsets.UTF_8))
+        .filter(b -> b.contains(template)).findFirst().orElseThrow();
+    assertThat(body).isEqualTo("{\"t\":\"" + template + "\",\"rows\":[{\"who\":\"Ada!\",\"n\":0.10}],"
+        + "\"at\":\"1/1 1 1\"}");
+  }
+
+  @Test
   void aReceiverThatCannotBeReachedIsAnAnswerNotAnError() {
     String template = Api.uniqueTemplate("testsend");
     api.destination(template, new JsonObject().put("callbackUrl", "http://127.0.0.1:1/hook"));
