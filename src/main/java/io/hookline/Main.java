@@ -231,7 +231,7 @@ public final class Main {
       LOG.info("starting hookline as {}: {}", config.instanceId(), config);
       vertx.eventBus().registerCodec(new LocalCodec());
       int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
-      return Database.migrate(vertx, config.db().url()).compose(v -> {
+      return Database.migrate(vertx, config.db()).compose(v -> {
         db = Database.connect(vertx, config.db());
         String caFile = config.delivery().trustedCaFile();
         WebhookClient.Factory clients = new WebhookClient.Factory(

@@ -85,7 +85,8 @@ public final class ConfigLoader {
     return new HooklineConfig(
         new HooklineConfig.Http(host, port),
         new HooklineConfig.Db(dbUrl, positive(db, "poolSize", 8), positive(db, "ingestPoolSize", 4),
-            positive(db, "deliveryPoolSize", 3)),
+            positive(db, "deliveryPoolSize", 3), schema(env.getOrDefault("HOOKLINE_DB_SCHEMA",
+                db.getString("schema", "hookline")))),
         apiKeys,
         allowPrivate,
         json.getJsonArray("allowedTargetCidrs", new JsonArray()).stream().map(String::valueOf).map(Cidr::parse)
@@ -125,6 +126,16 @@ public final class ConfigLoader {
             positiveLong(delivery, "circuitWindowMs", 600_000L),
             positiveLong(delivery, "circuitProbeIntervalMs", 30_000L)),
         positiveLong(shutdown, "graceMs", 10_000));
+  }
+
+  /** A plain lower-case identifier: it goes into SQL and a notification channel's name unquoted. */
+  private static String schema(String name) {
+    String s = name.trim();
+    if (!s.matches("[a-z_][a-z0-9_]{0,49}")) {
+      throw new IllegalArgumentException("HOOKLINE_DB_SCHEMA must be 1 to 50 of a-z 0-9 _ (not starting with a "
+          + "digit), got '" + name + "'");
+    }
+    return s;
   }
 
   private static int intEnv(Map<String, String> env, String name, int fallback) {

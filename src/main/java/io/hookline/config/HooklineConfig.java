@@ -21,7 +21,8 @@ public record HooklineConfig(
 
   public record Http(String host, int port) {}
 
-  public record Db(String url, int poolSize, int ingestPoolSize, int deliveryPoolSize) {}
+  /** {@code schema}: where Hookline's tables live (created at start when missing). */
+  public record Db(String url, int poolSize, int ingestPoolSize, int deliveryPoolSize, String schema) {}
 
   /**
    * Upload limits. {@code minBytesPerSecond} and {@code bodyTimeoutMs} cut off slow bodies (408);
@@ -66,7 +67,7 @@ public record HooklineConfig(
   @Override
   public String toString() {
     // Never print keys: this record is logged at start.
-    return "HooklineConfig[http=" + http + ", db=" + redactUrl(db.url()) + ", apiKeys=" + apiKeys.size()
+    return "HooklineConfig[http=" + http + ", db=" + redactUrl(db.url()) + ", schema=" + db.schema() + ", apiKeys=" + apiKeys.size()
         + ", allowPrivateTargets=" + allowPrivateTargets + ", allowedTargetCidrs=" + allowedTargetCidrs.size()
         + ", instanceId=" + instanceId
         + ", logLevel=" + logLevel + ", dataDir=" + dataDir + ", ingest=" + ingest + ", delivery=" + delivery

@@ -49,7 +49,7 @@ public final class ImportRepository {
         status = CASE WHEN n.n > 0 THEN 'SENDING' ELSE status END,
         completed_at = CASE WHEN n.n > 0 THEN NULL ELSE completed_at END
       FROM n WHERE id = $1
-      RETURNING n.n, CASE WHEN n.n > 0 THEN pg_notify('hookline', 'work:' || $2) END""";
+      RETURNING n.n, CASE WHEN n.n > 0 THEN pg_notify('hookline_' || current_schema(), 'work:' || $2) END""";
 
   private static final String FORGET_AUTH_VALUES = """
       UPDATE imports SET auth_value = NULL
@@ -108,7 +108,8 @@ public final class ImportRepository {
       return conn.preparedQuery(INSERT_CHUNKS)
           .execute(Tuple.of(id, i.template(), i.totalPages(), lastPageRecords, i.chunkSize()))
           // delivered with the commit: the destination's owner, on whichever instance, hears of the work at once
-          .compose(v -> conn.preparedQuery("SELECT pg_notify('hookline', 'work:' || $1)").execute(Tuple.of(i.template())))
+          .compose(v -> conn.preparedQuery("SELECT pg_notify('hookline_' || current_schema(), 'work:' || $1)")
+              .execute(Tuple.of(i.template())))
           .map(view);
     });
   }
