@@ -12,6 +12,7 @@ import io.hookline.delivery.DestinationEventListener;
 import io.hookline.delivery.InstanceHeartbeat;
 import io.hookline.delivery.SenderShard;
 import io.hookline.delivery.WebhookClient;
+import io.hookline.housekeeping.RetentionSweep;
 import io.hookline.ingest.IngestVerticle;
 import io.hookline.security.AuthValueRetention;
 import io.hookline.security.EncryptionKeyLoader;
@@ -20,6 +21,7 @@ import io.hookline.security.SecretBox;
 import io.hookline.security.TargetPolicy;
 import io.hookline.store.Database;
 import io.hookline.store.ImportRepository;
+import io.hookline.store.RetentionRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +29,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
@@ -181,6 +184,12 @@ public final class Main {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
   }
 
+  /** The instance's Prometheus registry (the one /metrics serves); a registry of its own where Vert.x has none. */
+  static io.micrometer.core.instrument.MeterRegistry registry(String name) {
+    io.micrometer.core.instrument.MeterRegistry r = BackendRegistries.getNow(name);
+    return r != null ? r : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  }
+
   /** Without API keys the API is open, so it may only listen where nobody else can reach it. */
   public static void requireKeysOffLoopback(HooklineConfig config) {
     if (!config.apiKeys().isEmpty()) {
@@ -245,6 +254,9 @@ public final class Main {
                 config.ingest().abandonedUploadMs()))
             .compose(id -> vertx.deployVerticle(new AuthValueRetention(new ImportRepository(db.pool()),
                 config.delivery().authValueRetentionDays())))
+            .compose(id -> vertx.deployVerticle(new RetentionSweep(new RetentionRepository(db.pool()),
+                config.retention().keepMs(), config.retention().sweepMs(),
+                registry(config.instanceId()))))
             // announced before the shards look for destinations, so that they count this instance
             .compose(id -> vertx.deployVerticle(new InstanceHeartbeat(config, db)))
             .compose(id -> vertx.deployVerticle(new DestinationEventListener(db)))

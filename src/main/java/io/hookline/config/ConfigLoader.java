@@ -54,6 +54,7 @@ public final class ConfigLoader {
     JsonObject ingest = json.getJsonObject("ingest", new JsonObject());
     JsonObject delivery = json.getJsonObject("delivery", new JsonObject());
     JsonObject shutdown = json.getJsonObject("shutdown", new JsonObject());
+    JsonObject retention = json.getJsonObject("retention", new JsonObject());
 
     String host = env.getOrDefault("HOOKLINE_HTTP_HOST", http.getString("host", "127.0.0.1"));
     int port = intEnv(env, "HOOKLINE_HTTP_PORT", http.getInteger("port", 8080));
@@ -125,7 +126,27 @@ public final class ConfigLoader {
             // a destination failing every request this long is paused (circuit open) and only probed
             positiveLong(delivery, "circuitWindowMs", 600_000L),
             positiveLong(delivery, "circuitProbeIntervalMs", 30_000L)),
-        positiveLong(shutdown, "graceMs", 10_000));
+        positiveLong(shutdown, "graceMs", 10_000),
+        new HooklineConfig.Retention(
+            isoDuration("HOOKLINE_RETENTION", env.getOrDefault("HOOKLINE_RETENTION", retention.getString("keep", "P30D")),
+                true),
+            isoDuration("HOOKLINE_RETENTION_SWEEP",
+                env.getOrDefault("HOOKLINE_RETENTION_SWEEP", retention.getString("sweep", "PT5M")), false)));
+  }
+
+  /** An ISO-8601 duration (days at most: "P30D", "PT12H", "PT0S") in milliseconds; zero only where allowed. */
+  private static long isoDuration(String name, String value, boolean zeroAllowed) {
+    long ms;
+    try {
+      ms = Duration.parse(value.trim()).toMillis();
+    } catch (DateTimeParseException | ArithmeticException e) {
+      ms = -1;
+    }
+    if (ms < 0 || (ms == 0 && !zeroAllowed)) {
+      throw new IllegalArgumentException(name + " must be a" + (zeroAllowed ? "n" : " positive") + " ISO-8601 "
+          + "duration such as P30D or PT5M, got '" + value + "'");
+    }
+    return ms;
   }
 
   /** A plain lower-case identifier: it goes into SQL and a notification channel's name unquoted. */

@@ -17,9 +17,13 @@ public record HooklineConfig(
     Path dataDir,
     Ingest ingest,
     Delivery delivery,
-    long shutdownGraceMs) {
+    long shutdownGraceMs,
+    Retention retention) {
 
   public record Http(String host, int port) {}
+
+  /** Finished imports are deleted {@code keepMs} after they finished (0: never), looked for every {@code sweepMs}. */
+  public record Retention(long keepMs, long sweepMs) {}
 
   /** {@code schema}: where Hookline's tables live (created at start when missing). */
   public record Db(String url, int poolSize, int ingestPoolSize, int deliveryPoolSize, String schema) {}
@@ -71,7 +75,7 @@ public record HooklineConfig(
         + ", allowPrivateTargets=" + allowPrivateTargets + ", allowedTargetCidrs=" + allowedTargetCidrs.size()
         + ", instanceId=" + instanceId
         + ", logLevel=" + logLevel + ", dataDir=" + dataDir + ", ingest=" + ingest + ", delivery=" + delivery
-        + ", shutdownGraceMs=" + shutdownGraceMs + "]";
+        + ", shutdownGraceMs=" + shutdownGraceMs + ", retention=" + retention + "]";
   }
 
   static String redactUrl(String url) {

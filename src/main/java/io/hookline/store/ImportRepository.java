@@ -39,10 +39,12 @@ public final class ImportRepository {
   private static final String INSERT_BODY =
       "INSERT INTO chunk_bodies (import_id, page, template, data) VALUES ($1, $2, $3, $4)";
 
+  /** The import's row is locked first: an import the retention sweep has begun to delete stays deleted. */
   private static final String REDELIVER = """
-      WITH requeued AS (
+      WITH live AS (SELECT id FROM imports WHERE id = $1 AND status <> 'EXPIRED' FOR UPDATE),
+      requeued AS (
         UPDATE chunks SET status = 'PENDING', budget_start = attempts, next_attempt_at = now()
-        WHERE import_id = $1 AND template = $2 AND status = 'UNDELIVERED'
+        WHERE import_id = (SELECT id FROM live) AND template = $2 AND status = 'UNDELIVERED'
         RETURNING page),
       n AS (SELECT count(*)::int AS n FROM requeued)
       UPDATE imports SET chunks_undelivered = chunks_undelivered - n.n,
@@ -118,7 +120,8 @@ public final class ImportRepository {
 
   /** The import holding this upload id, or, when uploadId is null, this idempotency key. */
   public Future<StoredImport> findForIdempotency(String uploadId, String idempotencyKey) {
-    String where = uploadId != null ? "upload_id = $1" : "idempotency_key = $1";
+    // an EXPIRED import is being deleted by the retention sweep: gone for the API already
+    String where = (uploadId != null ? "upload_id = $1" : "idempotency_key = $1") + " AND status <> 'EXPIRED'";
     return pool.preparedQuery("SELECT " + VIEW_COLUMNS + ", body_sha256 FROM imports WHERE " + where)
         .execute(Tuple.of(uploadId != null ? uploadId : idempotencyKey))
         .map(rows -> {
@@ -137,7 +140,7 @@ public final class ImportRepository {
 
   /** Newest first; {@code before} is the cursor (an import id) from the previous page. */
   public Future<Page> list(String template, String status, int limit, Long before) {
-    StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM imports WHERE true");
+    StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM imports WHERE status <> 'EXPIRED'");
     Tuple t = Tuple.tuple();
     if (template != null) {
       t.addString(template);
