@@ -12,6 +12,7 @@ import io.hookline.delivery.DestinationEventListener;
 import io.hookline.delivery.InstanceHeartbeat;
 import io.hookline.delivery.SenderShard;
 import io.hookline.delivery.WebhookClient;
+import io.hookline.housekeeping.DestinationStateMetrics;
 import io.hookline.housekeeping.RetentionSweep;
 import io.hookline.ingest.IngestVerticle;
 import io.hookline.security.AuthValueRetention;
@@ -20,8 +21,15 @@ import io.hookline.security.ExtraCaTrust;
 import io.hookline.security.SecretBox;
 import io.hookline.security.TargetPolicy;
 import io.hookline.store.Database;
+import io.hookline.store.DestinationRepository;
 import io.hookline.store.ImportRepository;
 import io.hookline.store.RetentionRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -185,9 +193,9 @@ public final class Main {
   }
 
   /** The instance's Prometheus registry (the one /metrics serves); a registry of its own where Vert.x has none. */
-  static io.micrometer.core.instrument.MeterRegistry registry(String name) {
-    io.micrometer.core.instrument.MeterRegistry r = BackendRegistries.getNow(name);
-    return r != null ? r : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  static MeterRegistry registry(String name) {
+    MeterRegistry r = BackendRegistries.getNow(name);
+    return r != null ? r : new SimpleMeterRegistry();
   }
 
   /** Without API keys the API is open, so it may only listen where nobody else can reach it. */
@@ -223,6 +231,7 @@ public final class Main {
     private String ingestDeployment;
     private String listenerDeployment;
     private String senderDeployment;
+    private JvmGcMetrics gcMetrics;
 
     public Hookline(Vertx vertx, HooklineConfig config) {
       this.vertx = vertx;
@@ -242,6 +251,7 @@ public final class Main {
       int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
       return Database.migrate(vertx, config.db()).compose(v -> {
         db = Database.connect(vertx, config.db());
+        bindJvmMeters(registry(config.instanceId()));
         String caFile = config.delivery().trustedCaFile();
         WebhookClient.Factory clients = new WebhookClient.Factory(
             new TargetPolicy(config.allowPrivateTargets(), config.allowedTargetCidrs()),
@@ -257,6 +267,8 @@ public final class Main {
             .compose(id -> vertx.deployVerticle(new RetentionSweep(new RetentionRepository(db.pool()),
                 config.retention().keepMs(), config.retention().sweepMs(),
                 registry(config.instanceId()))))
+            .compose(id -> vertx.deployVerticle(new DestinationStateMetrics(
+                new DestinationRepository(db.pool(), secrets), registry(config.instanceId()))))
             // announced before the shards look for destinations, so that they count this instance
             .compose(id -> vertx.deployVerticle(new InstanceHeartbeat(config, db)))
             .compose(id -> vertx.deployVerticle(new DestinationEventListener(db)))
@@ -292,6 +304,15 @@ public final class Main {
       return port;
     }
 
+    /** The JVM's memory, GC, CPU and threads in /metrics (jvm_*, process_*, system_*). */
+    private void bindJvmMeters(MeterRegistry registry) {
+      new JvmMemoryMetrics().bindTo(registry);
+      gcMetrics = new JvmGcMetrics();
+      gcMetrics.bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+    }
+
     /**
      * Stops taking requests, drains the sender (its shards give their destinations back), then closes the rest:
      * the instance leaves last, and the database closes after everything that uses it.
@@ -313,6 +334,11 @@ public final class Main {
       }
       return stopped
           .compose(v -> db == null ? Future.succeededFuture() : db.close())
+          .onComplete(v -> {
+            if (gcMetrics != null) {
+              gcMetrics.close(); // its GC listeners would outlive this server otherwise
+            }
+          })
           .compose(v -> vertx.close());
     }
   }

@@ -80,6 +80,11 @@ public final class ConfigLoader {
       instanceId = defaultInstanceId();
     }
     String logLevel = env.getOrDefault("HOOKLINE_LOG_LEVEL", json.getString("logLevel", "INFO"));
+    String logFormat = env.getOrDefault("HOOKLINE_LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      // read by logback.xml itself, before this: a wrong value would leave the server without a log
+      throw new IllegalArgumentException("HOOKLINE_LOG_FORMAT must be text or json, got '" + logFormat + "'");
+    }
     String encryptionKey = env.getOrDefault("HOOKLINE_ENCRYPTION_KEY", json.getString("encryptionKey"));
     Path dataDir = Path.of(env.getOrDefault("HOOKLINE_DATA_DIR", json.getString("dataDir", "./data")));
 

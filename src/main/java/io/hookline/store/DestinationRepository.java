@@ -109,6 +109,18 @@ public final class DestinationRepository {
         });
   }
 
+  /** The state of every destination (ACTIVE, PAUSED, CIRCUIT_OPEN), by template code; no settings, no secrets. */
+  public Future<java.util.Map<String, String>> states() {
+    return pool.preparedQuery("SELECT template, CASE WHEN paused_at IS NOT NULL THEN 'PAUSED' "
+            + "WHEN circuit_open_since IS NOT NULL THEN 'CIRCUIT_OPEN' ELSE 'ACTIVE' END AS state FROM destinations")
+        .execute()
+        .map(rows -> {
+          java.util.Map<String, String> states = new java.util.HashMap<>();
+          rows.forEach(r -> states.put(r.getString("template"), r.getString("state")));
+          return states;
+        });
+  }
+
   private DestinationSnapshot snapshotOf(Row r) {
     return new DestinationSnapshot(fromRow(r), r.getLong("version"), r.getOffsetDateTime("paused_at") != null,
         instant(r.getOffsetDateTime("circuit_open_since")), instant(r.getOffsetDateTime("circuit_probe_at")),
