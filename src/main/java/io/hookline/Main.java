@@ -24,6 +24,7 @@ import io.hookline.store.Database;
 import io.hookline.store.DestinationRepository;
 import io.hookline.store.ImportRepository;
 import io.hookline.store.RetentionRepository;
+import io.hookline.store.SecretReseal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -242,7 +243,8 @@ public final class Main {
       SecretBox secrets;
       try {
         requireKeysOffLoopback(config);
-        secrets = new SecretBox(EncryptionKeyLoader.load(config.encryptionKey(), config.dataDir()));
+        secrets = new SecretBox(EncryptionKeyLoader.load(config.encryptionKey(), config.dataDir()),
+            EncryptionKeyLoader.previous(config.previousEncryptionKey()));
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
@@ -294,6 +296,11 @@ public final class Main {
             })
             .map(id -> {
               ingestDeployment = id;
+              if (config.previousEncryptionKey() != null && !config.previousEncryptionKey().isBlank()) {
+                new SecretReseal(db.pool(), secrets).run()
+                    .onFailure(err -> LOG.warn("re-sealing stored secrets with the current key failed (it is tried "
+                        + "again at the next start): {}", err.toString()));
+              }
               LOG.info("hookline listening on http://{}:{}", config.http().host(), port);
               return port;
             });

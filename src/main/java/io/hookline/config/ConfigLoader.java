@@ -136,7 +136,8 @@ public final class ConfigLoader {
             isoDuration("HOOKLINE_RETENTION", env.getOrDefault("HOOKLINE_RETENTION", retention.getString("keep", "P30D")),
                 true),
             isoDuration("HOOKLINE_RETENTION_SWEEP",
-                env.getOrDefault("HOOKLINE_RETENTION_SWEEP", retention.getString("sweep", "PT5M")), false)));
+                env.getOrDefault("HOOKLINE_RETENTION_SWEEP", retention.getString("sweep", "PT5M")), false)),
+        env.getOrDefault("HOOKLINE_ENCRYPTION_KEY_PREVIOUS", json.getString("encryptionKeyPrevious")));
   }
 
   /** An ISO-8601 duration (days at most: "P30D", "PT12H", "PT0S") in milliseconds; zero only where allowed. */

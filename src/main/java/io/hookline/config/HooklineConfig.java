@@ -18,7 +18,8 @@ public record HooklineConfig(
     Ingest ingest,
     Delivery delivery,
     long shutdownGraceMs,
-    Retention retention) {
+    Retention retention,
+    String previousEncryptionKey) {
 
   public record Http(String host, int port) {}
 

@@ -609,7 +609,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
     }
     abort();
     problem.send(ctx).onComplete(v -> {
-      if (requestEnded) {
+      // ended: read to the end already (a small body refused before this upload set its handlers, as a 415 is)
+      if (requestEnded || request.isEnded()) {
         return;
       }
       if (problem.status() == 413 || problem.status() == 408) {
