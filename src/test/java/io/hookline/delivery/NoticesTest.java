@@ -2,7 +2,7 @@ package io.hookline.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hookline.security.SignatureTest;
+import io.hookline.testing.StandardWebhooks;
 import io.hookline.testing.Api;
 import io.hookline.testing.Await;
 import io.hookline.testing.Records;
@@ -37,7 +37,7 @@ class NoticesTest extends SharedServerTest {
   @Test
   void everyImportThatEndsGetsOneNoticeWithItsOutcome() {
     try (Sink notify = new Sink()) {
-      String secret = SignatureTest.newSecret();
+      String secret = StandardWebhooks.newSecret();
       // pages whose first record is {"i": 1} fail for good: one import all good, one partly, one all bad
       sink.answer(r -> r.json().getJsonArray("data").getJsonObject(0).getInteger("i") % 2 == 1
           ? Sink.Reply.status(500) : Sink.Reply.ok());
@@ -66,7 +66,7 @@ class NoticesTest extends SharedServerTest {
       Sink.Received first = noticesOf(notify, completed).get(0);
       assertThat(first.header("X-Auth")).as("the import's auth value, as for its chunks").isEqualTo(AUTH);
       assertThat(first.header("webhook-id")).startsWith("ntc_").doesNotContain(".");
-      assertThat(SignatureTest.verifies(secret, first, first.header("webhook-signature"))).as("signed like a chunk")
+      assertThat(StandardWebhooks.verifies(secret, first, first.header("webhook-signature"))).as("signed like a chunk")
           .isTrue();
 
       // a redeliver that ends the import again is another event, with another notice
@@ -88,7 +88,7 @@ class NoticesTest extends SharedServerTest {
     try (Sink notify = new Sink()) {
       notify.answer(r -> Sink.Reply.status(503));
       String template = Api.uniqueTemplate("notice-fail");
-      api.destination(template, destination(sink, notify, SignatureTest.newSecret()).put("retryCount", 2)
+      api.destination(template, destination(sink, notify, StandardWebhooks.newSecret()).put("retryCount", 2)
           .put("retryInterval", 50));
       String uploadId = api.importRecords(template, Records.of(3), null);
       JsonObject done = api.awaitFinished(uploadId, Duration.ofSeconds(30));

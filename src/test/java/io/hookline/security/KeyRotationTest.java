@@ -2,6 +2,7 @@ package io.hookline.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookline.testing.StandardWebhooks;
 import io.hookline.testing.Api;
 import io.hookline.testing.Await;
 import io.hookline.testing.Sink;
@@ -24,7 +25,7 @@ class KeyRotationTest {
 
   @Test
   void storedSecretsAreSealedAgainAndStillWorkWithoutTheOldKey() throws Exception {
-    String secret = SignatureTest.newSecret(); // (SignatureTest's class starts the shared server: before stopping it)
+    String secret = StandardWebhooks.newSecret(); // (SignatureTest's class starts the shared server: before stopping it)
     TestServer.stopShared(); // the shared server has neither key: only the servers of this test may send
     byte[] oldKey = key();
     byte[] newKey = key();
@@ -68,7 +69,7 @@ class KeyRotationTest {
             .isEqualTo("COMPLETED");
         Sink.Received last = sink.receivedFor(uploadId).get(sink.receivedFor(uploadId).size() - 1);
         assertThat(last.header("X-Auth")).isEqualTo("auth-value-1");
-        assertThat(SignatureTest.verifies(secret, last, last.header("webhook-signature"))).isTrue();
+        assertThat(StandardWebhooks.verifies(secret, last, last.header("webhook-signature"))).isTrue();
       } finally {
         newOnly.stop();
       }

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.AppenderBase;
+import io.hookline.testing.StandardWebhooks;
 import io.hookline.testing.Api;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestServer;
@@ -64,7 +65,7 @@ class SecretsTest {
     JsonLog json = JsonLog.start(context);
     root.setLevel(Level.DEBUG);
     hookline.setLevel(Level.DEBUG);
-    String signingSecret = SignatureTest.newSecret();
+    String signingSecret = StandardWebhooks.newSecret();
     List<String> responses = new ArrayList<>();
     String[] uploadIdSeen = {null};
     TestServer.stopShared(); // this server alone sends, so every log line comes from the run under test

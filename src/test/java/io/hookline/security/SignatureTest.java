@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.testing.Api;
 import io.hookline.testing.Sink;
+import io.hookline.testing.StandardWebhooks;
 import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,38 +22,15 @@ import org.junit.jupiter.api.Test;
  * Standard Webhooks signatures, checked by a verifier written here from the specification (not Hookline's signer):
  * key = base64-decode(secret without "whsec_"), signed content = id + "." + timestamp + "." + raw body.
  */
-public class SignatureTest {
+class SignatureTest {
 
   private static final Api API = TestServer.shared().api();
-
-  public static boolean verifies(String secret, Sink.Received r, String signature) {
-    try {
-      byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      byte[] prefix = (r.header("webhook-id") + "." + r.header("webhook-timestamp") + ".")
-          .getBytes(StandardCharsets.UTF_8);
-      byte[] content = new byte[prefix.length + r.body().length];
-      System.arraycopy(prefix, 0, content, 0, prefix.length);
-      System.arraycopy(r.body(), 0, content, prefix.length, r.body().length);
-      String expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(content));
-      return expected.equals(signature);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  public static String newSecret() {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return "whsec_" + Base64.getEncoder().encodeToString(key);
-  }
 
   @Test
   void everyAttemptIsSignedWithAFreshTimestamp() {
     try (Sink sink = new Sink()) {
       String template = Api.uniqueTemplate("signed");
-      String secret = newSecret();
+      String secret = StandardWebhooks.newSecret();
       JsonObject created = API.destination(template, new JsonObject().put("callbackUrl", sink.url())
           .put("signingSecret", secret).put("retryCount", 1).put("retryInterval", 1100));
       assertThat(created.getBoolean("signing")).isTrue();
@@ -66,8 +44,8 @@ public class SignatureTest {
       for (Sink.Received r : got) {
         String signature = r.header("webhook-signature");
         assertThat(signature).startsWith("v1,").doesNotContain(" ");
-        assertThat(verifies(secret, r, signature)).as("signature verifies").isTrue();
-        assertThat(verifies(newSecret(), r, signature)).as("another secret does not verify").isFalse();
+        assertThat(StandardWebhooks.verifies(secret, r, signature)).as("signature verifies").isTrue();
+        assertThat(StandardWebhooks.verifies(StandardWebhooks.newSecret(), r, signature)).as("another secret does not verify").isFalse();
       }
       // a retry 1.1 s later carries a later timestamp, and its own valid signature
       assertThat(Long.parseLong(got.get(1).header("webhook-timestamp")))
@@ -80,7 +58,7 @@ public class SignatureTest {
   void duringARotationBothTheNewAndTheOldSecretSign() {
     try (Sink sink = new Sink()) {
       String template = Api.uniqueTemplate("rotate");
-      String oldSecret = newSecret();
+      String oldSecret = StandardWebhooks.newSecret();
       API.destination(template, new JsonObject().put("callbackUrl", sink.url()).put("signingSecret", oldSecret));
       Api.Response rotated = API.post("/v1/templates/" + template + "/destination/rotate-secret", null);
       assertThat(rotated.status()).isEqualTo(200);
@@ -94,8 +72,8 @@ public class SignatureTest {
       Sink.Received r = sink.receivedFor(uploadId).get(0);
       List<String> signatures = Arrays.asList(r.header("webhook-signature").split(" "));
       assertThat(signatures).hasSize(2);
-      assertThat(signatures.stream().filter(s -> verifies(newSecret, r, s))).hasSize(1);
-      assertThat(signatures.stream().filter(s -> verifies(oldSecret, r, s))).hasSize(1);
+      assertThat(signatures.stream().filter(s -> StandardWebhooks.verifies(newSecret, r, s))).hasSize(1);
+      assertThat(signatures.stream().filter(s -> StandardWebhooks.verifies(oldSecret, r, s))).hasSize(1);
     }
   }
 
