@@ -69,6 +69,13 @@ public final class HooklineProcess implements AutoCloseable {
 
   /** Starts the jar with more HOOKLINE_* variables (they win over the ones set here). */
   public static HooklineProcess start(Home home, String instanceId, Map<String, String> moreEnv) {
+    // A test of child processes counts on them alone: an in-process server of an earlier test in this JVM (with
+    // another encryption key) would take destinations over and fail them.
+    try {
+      TestServer.stopShared();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not stop the shared test server", e);
+    }
     Path log = home.dir().resolve(instanceId + "-" + System.nanoTime() + ".log");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
