@@ -260,7 +260,7 @@ public final class Main {
               int listenPort = config.http().port() == 0 ? -1 : config.http().port();
               java.util.List<IngestVerticle> created = new java.util.concurrent.CopyOnWriteArrayList<>();
               return vertx.deployVerticle(() -> {
-                IngestVerticle verticle = new IngestVerticle(config, db, secrets, listenPort);
+                IngestVerticle verticle = new IngestVerticle(config, db, secrets, clients, listenPort);
                 created.add(verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(eventLoops)).map(deployment -> {

@@ -25,8 +25,8 @@ public final class ImportRepository {
 
   private static final String INSERT_IMPORT = """
       INSERT INTO imports (id, upload_id, idempotency_key, template, webhook_key, chunk_size, total_records,
-        total_pages, extra, auth_value, body_sha256, status, completed_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $8::int = 0 THEN now() END)
+        total_pages, extra, auth_value, body_sha256, status, completed_at, record_format, chunk_format)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $8::int = 0 THEN now() END, $13, $14)
       ON CONFLICT DO NOTHING
       RETURNING""" + " " + VIEW_COLUMNS;
 
@@ -58,9 +58,13 @@ public final class ImportRepository {
   /** An import as stored: the fields the idempotency check compares and the API shows. */
   public record StoredImport(long id, String uploadId, String template, byte[] bodySha256, JsonObject view) {}
 
-  /** What {@link #insertImport} needs besides the id, which the chunker took from the sequence. */
+  /**
+   * What {@link #insertImport} needs besides the id, which the chunker took from the sequence. The formats are the
+   * destination's when the upload began (compact JSON, or null), fixed for the import from then on.
+   */
   public record NewImport(String uploadId, String idempotencyKey, String template, String webhookKey,
-      int chunkSize, long totalRecords, int totalPages, Buffer extra, Buffer sealedAuthValue, byte[] bodySha256) {}
+      int chunkSize, long totalRecords, int totalPages, Buffer extra, Buffer sealedAuthValue, byte[] bodySha256,
+      String recordFormat, String chunkFormat) {}
 
   private final Pool pool;
 
@@ -90,7 +94,8 @@ public final class ImportRepository {
     Tuple t = Tuple.tuple().addLong(id).addString(i.uploadId()).addString(i.idempotencyKey())
         .addString(i.template()).addString(i.webhookKey()).addInteger(i.chunkSize()).addLong(i.totalRecords())
         .addInteger(i.totalPages()).addBuffer(i.extra()).addBuffer(i.sealedAuthValue())
-        .addBuffer(Buffer.buffer(i.bodySha256())).addString(status);
+        .addBuffer(Buffer.buffer(i.bodySha256())).addString(status)
+        .addString(i.recordFormat()).addString(i.chunkFormat());
     return conn.preparedQuery(INSERT_IMPORT).execute(t).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(null);
