@@ -60,20 +60,20 @@ async function refresh() {
 }
 
 function showLoadError(e) {
-  if (e instanceof ApiError && e.status === 401) return; // the key prompt is up
+  // the key prompt, or the banner, says it already
+  if ((e instanceof ApiError && e.status === 401) || e instanceof Unreachable) return;
   let box = view.el.querySelector(':scope > .load-error');
   if (!box) {
     box = notice('error');
     box.classList.add('load-error');
     view.el.prepend(box);
   }
-  fill(box, e instanceof Unreachable ? 'The server did not answer; this page shows what it last had.'
-    : `Could not load: ${e.message}`);
+  fill(box, `Could not load: ${e.message}`);
 }
 
 connection.addEventListener('unreachable', () => {
-  fill(banner, `Cannot reach the Hookline server at ${location.host} (last try ${new Date().toLocaleTimeString()}). `
-    + 'Retrying every few seconds…');
+  fill(banner, `Cannot reach the Hookline server at ${location.host} (last try at `
+    + `${new Date().toTimeString().slice(0, 8)}); the page shows what it last had, and tries again every 2 s.`);
   banner.hidden = false;
 });
 connection.addEventListener('reachable', () => {

@@ -1,6 +1,6 @@
 // One import: its progress, its pages (chunks) and its attempt log (or only the failures), and redeliver.
 import {api, withQuery, enc, ApiError} from './api.js';
-import {h, fill, badge, time, number, duration, progressBar, notice} from './dom.js';
+import {h, fill, head, badge, time, number, duration, progressBar, notice} from './dom.js';
 import {rate} from './rate.js';
 
 const CHUNK_STATUSES = ['PENDING', 'RETRYING', 'DELIVERED', 'UNDELIVERED'];
@@ -43,14 +43,14 @@ export function importView(uploadId) {
       h('div', {class: 'panel-head'}, h('h2', {}, 'Attempt log'),
         h('label', {class: 'toggle'}, failedBox, ' failures only')),
       h('table', {class: 'list', id: 'attempts'},
-        h('thead', {}, h('tr', {}, ['Page', 'Attempt', 'Started', 'Duration', 'Status', 'Error', 'Response']
-          .map(t => h('th', {}, t)))), attemptBody),
+        head(['Page', 'num'], ['Attempt', 'num'], 'Started', ['Duration', 'num'], ['Status', 'num'], 'Error',
+          'Response'), attemptBody),
       attemptEmpty, attemptPager),
     h('section', {class: 'panel'},
       h('div', {class: 'panel-head'}, h('h2', {}, 'Pages'), h('label', {}, 'Show ', chunkFilter)),
       h('table', {class: 'list', id: 'chunks'},
-        h('thead', {}, h('tr', {}, ['Page', 'Records', 'Status', 'Attempts', 'Last status', 'Last error',
-          'Next attempt', 'Delivered'].map(t => h('th', {}, t)))), chunkBody),
+        head(['Page', 'num'], ['Records', 'num'], 'Status', ['Attempts', 'num'], ['Last status', 'num'],
+          'Last error', 'Next attempt', 'Delivered'), chunkBody),
       chunkPager));
 
   async function redeliver() {
