@@ -12,6 +12,7 @@ export function importView(uploadId) {
   let chunkPages = [null]; // the `after` cursor of every chunk page seen, for back and forth
   let failedOnly = true;
   let attemptPages = [null];
+  let lastSeen = null;
 
   const summary = h('div', {class: 'summary'});
   const message = h('div', {class: 'view-message'});
@@ -123,7 +124,12 @@ export function importView(uploadId) {
       throw e;
     }
     drawSummary(imp);
-    await Promise.all([refreshChunks(), refreshAttempts()]);
+    // a finished import's tables change only when its counts do (a redeliver); a running one's on every attempt
+    const seen = JSON.stringify([imp.status, imp.chunks, imp.completedAt]);
+    if (!imp.completedAt || seen !== lastSeen) {
+      await Promise.all([refreshChunks(), refreshAttempts()]);
+      lastSeen = seen;
+    }
     return null;
   }
 
