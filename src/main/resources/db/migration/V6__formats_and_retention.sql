@@ -15,3 +15,9 @@ ALTER TABLE imports
 -- The retention sweep finds finished imports by the time they finished, oldest first.
 CREATE INDEX imports_finished ON imports (completed_at, id)
   WHERE status IN ('COMPLETED', 'PARTIALLY_DELIVERED', 'FAILED');
+
+-- EXPIRED: a finished import past its retention, being deleted by the sweep (its rows go in small batches). The API
+-- no longer shows it, and a redeliver cannot bring it back.
+ALTER TABLE imports DROP CONSTRAINT imports_status_check;
+ALTER TABLE imports ADD CONSTRAINT imports_status_check
+  CHECK (status IN ('QUEUED', 'SENDING', 'COMPLETED', 'PARTIALLY_DELIVERED', 'FAILED', 'EXPIRED'));

@@ -9,6 +9,7 @@ import io.hookline.chunk.ChunkerCommand;
 import io.hookline.chunk.ImportDraft;
 import io.hookline.chunk.PageBuilder;
 import io.hookline.format.RecordFormat;
+import io.hookline.logging.LogContext;
 import io.hookline.store.Destination;
 import io.hookline.store.ImportRepository;
 import io.vertx.core.Context;
@@ -534,8 +535,10 @@ final class ImportUpload implements ImportBodyParser.Listener {
     finished = true;
     release();
     String id = view.getString("uploadId");
-    LOG.info("import {} accepted: template {}, {} records in {} pages", id, template, records,
-        view.getInteger("totalPages"));
+    try (LogContext ignored = LogContext.of(template, id, 0)) {
+      LOG.info("import {} accepted: template {}, {} records in {} pages", id, template, records,
+          view.getInteger("totalPages"));
+    }
     JsonObject body = new JsonObject()
         .put("uploadId", id)
         .put("template", view.getString("template"))
@@ -606,7 +609,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
     }
     abort();
     problem.send(ctx).onComplete(v -> {
-      if (requestEnded) {
+      // ended: read to the end already (a small body refused before this upload set its handlers, as a 415 is)
+      if (requestEnded || request.isEnded()) {
         return;
       }
       if (problem.status() == 413 || problem.status() == 408) {

@@ -43,7 +43,7 @@ public final class DestinationRepository {
         -- pace: a slow-down after a 429 belonged to the old settings
         circuit_open_since = NULL, circuit_probe_at = NULL, slowdown_rate = NULL,
         version = destinations.version + 1
-      RETURNING (xmax = 0) AS created, pg_notify('hookline', 'settings:' || template)""";
+      RETURNING (xmax = 0) AS created, pg_notify('hookline_' || current_schema(), 'settings:' || template)""";
 
   private static final String UNFINISHED = """
       SELECT count(*) AS n FROM chunks WHERE template = $1 AND status IN ('PENDING', 'RETRYING')""";
@@ -67,14 +67,14 @@ public final class DestinationRepository {
         previous_secret_until = CASE WHEN signing_secret IS NULL THEN NULL ELSE now() + interval '24 hours' END,
         signing_secret = $2, updated_at = now(), version = version + 1
       WHERE template = $1
-      RETURNING pg_notify('hookline', 'settings:' || template)""";
+      RETURNING pg_notify('hookline_' || current_schema(), 'settings:' || template)""";
 
   /** Pauses ($2 true) or resumes a destination; answers the destination, or nothing when there is none. */
   private static final String PAUSE = """
       UPDATE destinations SET paused_at = CASE WHEN $2 THEN COALESCE(paused_at, now()) END,
         version = version + CASE WHEN (paused_at IS NOT NULL) = $2 THEN 0 ELSE 1 END
       WHERE template = $1
-      RETURNING template, pg_notify('hookline', 'settings:' || template)""";
+      RETURNING template, pg_notify('hookline_' || current_schema(), 'settings:' || template)""";
 
   public enum DeleteResult { DELETED, NOT_FOUND, HAS_UNFINISHED_CHUNKS }
 
@@ -106,6 +106,18 @@ public final class DestinationRepository {
           List<DestinationSnapshot> list = new java.util.ArrayList<>(rows.size());
           rows.forEach(r -> list.add(snapshotOf(r)));
           return list;
+        });
+  }
+
+  /** The state of every destination (ACTIVE, PAUSED, CIRCUIT_OPEN), by template code; no settings, no secrets. */
+  public Future<java.util.Map<String, String>> states() {
+    return pool.preparedQuery("SELECT template, CASE WHEN paused_at IS NOT NULL THEN 'PAUSED' "
+            + "WHEN circuit_open_since IS NOT NULL THEN 'CIRCUIT_OPEN' ELSE 'ACTIVE' END AS state FROM destinations")
+        .execute()
+        .map(rows -> {
+          java.util.Map<String, String> states = new java.util.HashMap<>();
+          rows.forEach(r -> states.put(r.getString("template"), r.getString("state")));
+          return states;
         });
   }
 
@@ -167,7 +179,8 @@ public final class DestinationRepository {
                 : Future.succeededFuture();
             return abandon
                 .compose(v -> conn.preparedQuery(
-                    "DELETE FROM destinations WHERE template = $1 RETURNING pg_notify('hookline', 'settings:' || template)")
+                    "DELETE FROM destinations WHERE template = $1 "
+                        + "RETURNING pg_notify('hookline_' || current_schema(), 'settings:' || template)")
                     .execute(Tuple.of(template)))
                 .map(DeleteResult.DELETED);
           });

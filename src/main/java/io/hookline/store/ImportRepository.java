@@ -39,17 +39,19 @@ public final class ImportRepository {
   private static final String INSERT_BODY =
       "INSERT INTO chunk_bodies (import_id, page, template, data) VALUES ($1, $2, $3, $4)";
 
+  /** The import's row is locked first: an import the retention sweep has begun to delete stays deleted. */
   private static final String REDELIVER = """
-      WITH requeued AS (
+      WITH live AS (SELECT id FROM imports WHERE id = $1 AND status <> 'EXPIRED' FOR UPDATE),
+      requeued AS (
         UPDATE chunks SET status = 'PENDING', budget_start = attempts, next_attempt_at = now()
-        WHERE import_id = $1 AND template = $2 AND status = 'UNDELIVERED'
+        WHERE import_id = (SELECT id FROM live) AND template = $2 AND status = 'UNDELIVERED'
         RETURNING page),
       n AS (SELECT count(*)::int AS n FROM requeued)
       UPDATE imports SET chunks_undelivered = chunks_undelivered - n.n,
         status = CASE WHEN n.n > 0 THEN 'SENDING' ELSE status END,
         completed_at = CASE WHEN n.n > 0 THEN NULL ELSE completed_at END
       FROM n WHERE id = $1
-      RETURNING n.n, CASE WHEN n.n > 0 THEN pg_notify('hookline', 'work:' || $2) END""";
+      RETURNING n.n, CASE WHEN n.n > 0 THEN pg_notify('hookline_' || current_schema(), 'work:' || $2) END""";
 
   private static final String FORGET_AUTH_VALUES = """
       UPDATE imports SET auth_value = NULL
@@ -108,7 +110,8 @@ public final class ImportRepository {
       return conn.preparedQuery(INSERT_CHUNKS)
           .execute(Tuple.of(id, i.template(), i.totalPages(), lastPageRecords, i.chunkSize()))
           // delivered with the commit: the destination's owner, on whichever instance, hears of the work at once
-          .compose(v -> conn.preparedQuery("SELECT pg_notify('hookline', 'work:' || $1)").execute(Tuple.of(i.template())))
+          .compose(v -> conn.preparedQuery("SELECT pg_notify('hookline_' || current_schema(), 'work:' || $1)")
+              .execute(Tuple.of(i.template())))
           .map(view);
     });
   }
@@ -117,7 +120,8 @@ public final class ImportRepository {
 
   /** The import holding this upload id, or, when uploadId is null, this idempotency key. */
   public Future<StoredImport> findForIdempotency(String uploadId, String idempotencyKey) {
-    String where = uploadId != null ? "upload_id = $1" : "idempotency_key = $1";
+    // an EXPIRED import is being deleted by the retention sweep: gone for the API already
+    String where = (uploadId != null ? "upload_id = $1" : "idempotency_key = $1") + " AND status <> 'EXPIRED'";
     return pool.preparedQuery("SELECT " + VIEW_COLUMNS + ", body_sha256 FROM imports WHERE " + where)
         .execute(Tuple.of(uploadId != null ? uploadId : idempotencyKey))
         .map(rows -> {
@@ -136,7 +140,7 @@ public final class ImportRepository {
 
   /** Newest first; {@code before} is the cursor (an import id) from the previous page. */
   public Future<Page> list(String template, String status, int limit, Long before) {
-    StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM imports WHERE true");
+    StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM imports WHERE status <> 'EXPIRED'");
     Tuple t = Tuple.tuple();
     if (template != null) {
       t.addString(template);
