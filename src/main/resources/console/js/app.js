@@ -21,7 +21,7 @@ const routes = [
 const main = document.getElementById('view');
 const banner = document.getElementById('banner');
 let view = null;
-let busy = false;
+let refreshing = null; // the view whose refresh is in flight
 let stopped = false;
 
 function route() {
@@ -43,9 +43,11 @@ function route() {
 
 /** Refreshes the view shown, one refresh at a time; a view that says stop (an unknown import) is left as it is. */
 async function refresh() {
-  if (busy || stopped || !view || document.hidden || document.getElementById('key-dialog').open) return;
-  busy = true;
+  if (!view || refreshing === view || stopped || document.hidden || document.getElementById('key-dialog').open) {
+    return;
+  }
   const current = view;
+  refreshing = current;
   try {
     const result = await current.refresh();
     if (current === view) {
@@ -55,7 +57,7 @@ async function refresh() {
   } catch (e) {
     if (current === view) showLoadError(e);
   } finally {
-    busy = false;
+    if (refreshing === current) refreshing = null;
   }
 }
 

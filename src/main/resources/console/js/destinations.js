@@ -43,7 +43,7 @@ export function destinationsView(query) {
 
 /** One destination (code null: a new one). */
 export function destinationView(code) {
-  const path = code => `/v1/templates/${enc(code)}/destination`;
+  const path = template => `/v1/templates/${enc(template)}/destination`;
   const message = h('div', {class: 'view-message'});
   const head = h('div', {class: 'panel-head'});
   const actions = h('div', {class: 'actions'});
