@@ -29,6 +29,7 @@ public final class IngestVerticle extends VerticleBase {
   private final SecretBox secrets;
   private final int port;
   private HttpServer server;
+  private Router router;
 
   public IngestVerticle(HooklineConfig config, Database db, SecretBox secrets, int port) {
     this.config = config;
@@ -47,7 +48,7 @@ public final class IngestVerticle extends VerticleBase {
         secrets, UploadSlots.of(vertx, limits.maxConcurrentUploads(), limits.maxConcurrentUploadsPerKey()),
         PageBudget.of(vertx, limits.maxPendingPageBytes()));
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     new SystemRoutes(db.pool(), config.instanceId()).mount(router);
     if (!config.apiKeys().isEmpty()) {
       router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
@@ -67,6 +68,11 @@ public final class IngestVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The routes this instance serves (every instance serves the same). */
+  public Router router() {
+    return router;
   }
 
   @Override
