@@ -65,6 +65,6 @@ SELECT own.version, own.next_due,
   (SELECT coalesce(bool_or(more), false) FROM scanned)
     OR EXISTS (SELECT 1 FROM sized WHERE NOT (n = 1 OR running <= $5::bigint)) AS more,
   s.import_id, s.page, s.records, s.attempts, s.budget_start, i.upload_id,
-  i.webhook_key, i.total_records, i.total_pages, i.extra, i.auth_value, s.data
+  i.webhook_key, i.total_records, i.total_pages, i.extra, i.auth_value, s.data, i.chunk_format
 FROM own LEFT JOIN (sized s JOIN imports i ON i.id = s.import_id) ON s.n = 1 OR s.running <= $5::bigint
 ORDER BY s.n

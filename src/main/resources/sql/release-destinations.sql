@@ -4,4 +4,4 @@
 WITH gone AS (
   DELETE FROM destination_owners WHERE owner = $1 AND ($2::text[] IS NULL OR template = ANY($2::text[]))
   RETURNING template)
-SELECT template, pg_notify('hookline', 'released:' || template) FROM gone
+SELECT template, pg_notify('hookline_' || current_schema(), 'released:' || template) FROM gone

@@ -12,6 +12,8 @@ import io.hookline.delivery.DestinationEventListener;
 import io.hookline.delivery.InstanceHeartbeat;
 import io.hookline.delivery.SenderShard;
 import io.hookline.delivery.WebhookClient;
+import io.hookline.housekeeping.DestinationStateMetrics;
+import io.hookline.housekeeping.RetentionSweep;
 import io.hookline.ingest.IngestVerticle;
 import io.hookline.security.AuthValueRetention;
 import io.hookline.security.EncryptionKeyLoader;
@@ -19,7 +21,16 @@ import io.hookline.security.ExtraCaTrust;
 import io.hookline.security.SecretBox;
 import io.hookline.security.TargetPolicy;
 import io.hookline.store.Database;
+import io.hookline.store.DestinationRepository;
 import io.hookline.store.ImportRepository;
+import io.hookline.store.RetentionRepository;
+import io.hookline.store.SecretReseal;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,6 +39,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
@@ -182,6 +194,12 @@ public final class Main {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))).build();
   }
 
+  /** The instance's Prometheus registry (the one /metrics serves); a registry of its own where Vert.x has none. */
+  static MeterRegistry registry(String name) {
+    MeterRegistry r = BackendRegistries.getNow(name);
+    return r != null ? r : new SimpleMeterRegistry();
+  }
+
   /** Without API keys the API is open, so it may only listen where nobody else can reach it. */
   public static void requireKeysOffLoopback(HooklineConfig config) {
     if (!config.apiKeys().isEmpty()) {
@@ -216,6 +234,7 @@ public final class Main {
     private String ingestDeployment;
     private String listenerDeployment;
     private String senderDeployment;
+    private JvmGcMetrics gcMetrics;
 
     public Hookline(Vertx vertx, HooklineConfig config) {
       this.vertx = vertx;
@@ -226,15 +245,17 @@ public final class Main {
       SecretBox secrets;
       try {
         requireKeysOffLoopback(config);
-        secrets = new SecretBox(EncryptionKeyLoader.load(config.encryptionKey(), config.dataDir()));
+        secrets = new SecretBox(EncryptionKeyLoader.load(config.encryptionKey(), config.dataDir()),
+            EncryptionKeyLoader.previous(config.previousEncryptionKey()));
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
       LOG.info("starting hookline as {}: {}", config.instanceId(), config);
       vertx.eventBus().registerCodec(new LocalCodec());
       int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
-      return Database.migrate(vertx, config.db().url()).compose(v -> {
+      return Database.migrate(vertx, config.db()).compose(v -> {
         db = Database.connect(vertx, config.db());
+        bindJvmMeters(registry(config.instanceId()));
         String caFile = config.delivery().trustedCaFile();
         WebhookClient.Factory clients = new WebhookClient.Factory(
             new TargetPolicy(config.allowPrivateTargets(), config.allowedTargetCidrs()),
@@ -247,6 +268,11 @@ public final class Main {
                 config.ingest().abandonedUploadMs()))
             .compose(id -> vertx.deployVerticle(new AuthValueRetention(new ImportRepository(db.pool()),
                 config.delivery().authValueRetentionDays())))
+            .compose(id -> vertx.deployVerticle(new RetentionSweep(new RetentionRepository(db.pool()),
+                config.retention().keepMs(), config.retention().sweepMs(),
+                registry(config.instanceId()))))
+            .compose(id -> vertx.deployVerticle(new DestinationStateMetrics(
+                new DestinationRepository(db.pool(), secrets), registry(config.instanceId()))))
             // announced before the shards look for destinations, so that they count this instance
             .compose(id -> vertx.deployVerticle(new InstanceHeartbeat(config, db)))
             .compose(id -> vertx.deployVerticle(new DestinationEventListener(db)))
@@ -262,7 +288,7 @@ public final class Main {
               int listenPort = config.http().port() == 0 ? -1 : config.http().port();
               java.util.List<IngestVerticle> created = new java.util.concurrent.CopyOnWriteArrayList<>();
               return vertx.deployVerticle(() -> {
-                IngestVerticle verticle = new IngestVerticle(config, db, secrets, listenPort);
+                IngestVerticle verticle = new IngestVerticle(config, db, secrets, clients, listenPort);
                 created.add(verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(eventLoops)).map(deployment -> {
@@ -273,6 +299,11 @@ public final class Main {
             })
             .map(id -> {
               ingestDeployment = id;
+              if (config.previousEncryptionKey() != null && !config.previousEncryptionKey().isBlank()) {
+                new SecretReseal(db.pool(), secrets).run()
+                    .onFailure(err -> LOG.warn("re-sealing stored secrets with the current key failed (it is tried "
+                        + "again at the next start): {}", err.toString()));
+              }
               LOG.info("hookline listening on http://{}:{}", config.http().host(), port);
               return port;
             });
@@ -286,6 +317,15 @@ public final class Main {
     /** The API's routes, as one of the HTTP verticles serves them. */
     public Router router() {
       return api.router();
+    }
+
+    /** The JVM's memory, GC, CPU and threads in /metrics (jvm_*, process_*, system_*). */
+    private void bindJvmMeters(MeterRegistry registry) {
+      new JvmMemoryMetrics().bindTo(registry);
+      gcMetrics = new JvmGcMetrics();
+      gcMetrics.bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
     }
 
     /**
@@ -309,6 +349,11 @@ public final class Main {
       }
       return stopped
           .compose(v -> db == null ? Future.succeededFuture() : db.close())
+          .onComplete(v -> {
+            if (gcMetrics != null) {
+              gcMetrics.close(); // its GC listeners would outlive this server otherwise
+            }
+          })
           .compose(v -> vertx.close());
     }
   }

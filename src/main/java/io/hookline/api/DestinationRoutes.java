@@ -4,7 +4,9 @@ import io.hookline.security.TargetPolicy;
 import io.hookline.security.WebhookSigner;
 import io.hookline.store.DestinationRepository;
 import io.hookline.store.DestinationSnapshot;
+import io.hookline.store.Page;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,7 +14,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * {@code /v1/templates/{code}/destination}: create or replace, read, delete, rotate the signing secret, pause and
- * resume.
+ * resume; {@code /v1/templates} lists them all.
  */
 public final class DestinationRoutes {
 
@@ -27,6 +29,7 @@ public final class DestinationRoutes {
   }
 
   public void mount(Router router) {
+    router.get("/v1/templates").handler(this::list);
     router.put(PATH).handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(this::put);
     router.get(PATH).handler(this::get);
     router.delete(PATH).handler(this::delete);
@@ -72,6 +75,19 @@ public final class DestinationRoutes {
           return null;
         }))
         .onFailure(ctx::fail);
+  }
+
+  /** Every destination by template code, each as GET shows it; {@code next} is the last code of a full page. */
+  private void list(RoutingContext ctx) {
+    QueryParams q = new QueryParams(ctx);
+    int limit = q.limit();
+    String after = q.pattern("after", DestinationValidator.CODE, "is not a cursor this server gave out");
+    destinations.list(after, limit + 1).onSuccess(found -> {
+      JsonArray items = new JsonArray();
+      found.stream().limit(limit).forEach(s -> items.add(view(s)));
+      String next = found.size() > limit ? found.get(limit - 1).destination().template() : null;
+      Json.send(ctx, 200, new Page(items, next).toJson());
+    }).onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {

@@ -22,7 +22,7 @@ public final class DestinationValidator {
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
   private static final Set<String> FIELDS = Set.of("callbackUrl", "authHeaderName", "chunkSize", "retryCount",
       "retryInterval", "timeoutMs", "rateLimit", "maxConcurrency", "ordered", "signingSecret", "retryBackoff",
-      "maxRetryInterval", "noRetryStatuses");
+      "maxRetryInterval", "noRetryStatuses", "recordFormat", "chunkFormat", "notifyUrl");
   /** Headers Hookline itself sets on every webhook request. */
   private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "content-length", "host",
       "transfer-encoding", "connection", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature");
@@ -49,7 +49,7 @@ public final class DestinationValidator {
         error(name, "unknown field");
       }
     }
-    String callbackUrl = callbackUrl(body.getValue("callbackUrl"));
+    String callbackUrl = url("callbackUrl", body.getValue("callbackUrl"), true);
     String authHeaderName = authHeaderName(body.getValue("authHeaderName"));
     int chunkSize = (int) integer(body, "chunkSize", 1, 10_000, 100);
     int retryCount = (int) integer(body, "retryCount", 0, 100, 0);
@@ -63,51 +63,58 @@ public final class DestinationValidator {
     Destination.RetryBackoff backoff = backoff(body.getValue("retryBackoff"));
     long maxRetryInterval = integer(body, "maxRetryInterval", 1, 86_400_000, 3_600_000);
     List<Integer> noRetry = noRetryStatuses(body.getValue("noRetryStatuses"));
+    JsonObject recordFormat = format(body, "recordFormat");
+    JsonObject chunkFormat = format(body, "chunkFormat");
+    String notifyUrl = url("notifyUrl", body.getValue("notifyUrl"), false);
     return new Destination(template, callbackUrl, authHeaderName, chunkSize, retryCount, retryInterval, timeoutMs,
-        rateLimit, maxConcurrency, ordered, backoff, maxRetryInterval, noRetry, signingSecret, null, null);
+        rateLimit, maxConcurrency, ordered, backoff, maxRetryInterval, noRetry, signingSecret, null, null,
+        recordFormat, chunkFormat, notifyUrl);
   }
 
   private void error(String field, String message) {
     errors.add(new Problem.FieldError(field, message));
   }
 
-  private String callbackUrl(Object value) {
+  /** An absolute http(s) URL whose host, when it is an address, the target policy permits. */
+  private String url(String field, Object value, boolean required) {
     if (value == null) {
-      error("callbackUrl", "is required");
+      if (required) {
+        error(field, "is required");
+      }
       return null;
     }
     if (!(value instanceof String s) || s.isBlank()) {
-      error("callbackUrl", "must be an absolute http or https URL");
+      error(field, "must be an absolute http or https URL");
       return null;
     }
     if (s.length() > 2048) {
-      error("callbackUrl", "must be at most 2048 characters");
+      error(field, "must be at most 2048 characters");
       return null;
     }
     URI uri;
     try {
       uri = new URI(s);
     } catch (URISyntaxException e) {
-      error("callbackUrl", "is not a valid URL");
+      error(field, "is not a valid URL");
       return null;
     }
     String scheme = uri.getScheme();
     if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || uri.getHost() == null || uri.getHost().isEmpty()) {
-      error("callbackUrl", "must be an absolute http or https URL");
+      error(field, "must be an absolute http or https URL");
       return null;
     }
     if (uri.getUserInfo() != null) {
-      error("callbackUrl", "must not contain user info; use authHeaderName for credentials");
+      error(field, "must not contain user info; use authHeaderName for credentials");
       return null;
     }
     if (uri.getFragment() != null) {
-      error("callbackUrl", "must not contain a fragment");
+      error(field, "must not contain a fragment");
       return null;
     }
     InetAddress literal = literalAddress(uri.getHost());
     if (literal != null && !targets.permits(literal)) {
-      error("callbackUrl", "points to a loopback, private or reserved address, which is blocked "
+      error(field, "points to a loopback, private or reserved address, which is blocked "
           + "(HOOKLINE_ALLOW_PRIVATE_TARGETS=true allows it)");
       return null;
     }
@@ -127,6 +134,16 @@ public final class DestinationValidator {
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /** A custom format: a JSON object, or null. */
+  private JsonObject format(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null || value instanceof JsonObject) {
+      return (JsonObject) value;
+    }
+    error(field, "must be a JSON object or null");
+    return null;
   }
 
   private String authHeaderName(Object value) {

@@ -1,8 +1,14 @@
 package io.hookline.api;
 
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +21,36 @@ public final class ErrorHandlers {
 
   public static void mount(Router router) {
     router.route().failureHandler(ErrorHandlers::failure);
-    router.errorHandler(405, ctx -> Problem.of(405, "method not allowed on this resource").send(ctx));
+    router.errorHandler(405, ctx -> {
+      String allow = allowedMethods(router, ctx.request().path());
+      if (!allow.isEmpty()) {
+        ctx.response().putHeader("Allow", allow);
+      }
+      Problem.of(405, "method not allowed on this resource").send(ctx);
+    });
     router.errorHandler(404, ctx -> Problem.of(404, "no such resource").send(ctx));
+  }
+
+  /** The methods the router's routes take on this path, for a 405's Allow header (RFC 9110 section 15.5.6). */
+  static String allowedMethods(Router router, String path) {
+    Set<String> methods = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      String template = route.getPath();
+      if (template != null && route.methods() != null && !route.methods().isEmpty()
+          && pathPattern(template).matcher(path).matches()) {
+        route.methods().forEach(m -> methods.add(m.name()));
+      }
+    }
+    return String.join(", ", methods);
+  }
+
+  /** A route path such as {@code /v1/imports/:uploadId} as a pattern: a parameter is one path segment. */
+  private static Pattern pathPattern(String template) {
+    List<String> segments = new ArrayList<>();
+    for (String segment : template.split("/", -1)) {
+      segments.add(segment.startsWith(":") ? "[^/]+" : Pattern.quote(segment));
+    }
+    return Pattern.compile(String.join("/", segments));
   }
 
   private static void failure(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.hookline.api;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -21,7 +22,7 @@ public record Problem(int status, String title, String detail, List<FieldError> 
     String detail = errors.size() == 1
         ? errors.get(0).field() + ": " + errors.get(0).message()
         : errors.size() + " fields are invalid: " + String.join(", ", errors.stream().map(FieldError::field).toList());
-    return new Problem(400, "Invalid request", detail, errors);
+    return new Problem(400, title(400), detail, errors);
   }
 
   public static Problem invalid(String field, String message) {
@@ -61,19 +62,12 @@ public record Problem(int status, String title, String detail, List<FieldError> 
     return response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(toJson().toBuffer());
   }
 
+  /** The status's reason phrase (RFC 9110), the title RFC 9457 asks for when the type is about:blank. */
   static String title(int status) {
     return switch (status) {
-      case 400 -> "Invalid request";
-      case 401 -> "Unauthorized";
-      case 404 -> "Not found";
-      case 405 -> "Method not allowed";
-      case 408 -> "Request timeout";
-      case 409 -> "Conflict";
-      case 413 -> "Payload too large";
-      case 415 -> "Unsupported media type";
-      case 429 -> "Too many requests";
-      case 503 -> "Service unavailable";
-      default -> status >= 500 ? "Server error" : "Request refused";
+      case 413 -> "Content Too Large";
+      case 422 -> "Unprocessable Content";
+      default -> HttpResponseStatus.valueOf(status).reasonPhrase();
     };
   }
 }

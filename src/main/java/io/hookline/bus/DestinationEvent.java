@@ -3,13 +3,12 @@ package io.hookline.bus;
 /**
  * Something happened to a destination that its owner must act on: new work (an import accepted, a redeliver), new
  * settings (a PUT, pause, resume, rotation, delete), or its lease given back by another instance. They come from
- * PostgreSQL notifications on the channel {@link #CHANNEL}, sent in the same transaction as the change, so every
+ * PostgreSQL notifications on the deployment's channel ({@code 'hookline_' || current_schema()}: one per schema),
+ * sent in the same transaction as the change, so every
  * instance hears of every change within milliseconds; {@code RECONNECTED} says the listener was away and some may have
  * been missed.
  */
 public record DestinationEvent(Kind kind, String template) {
-
-  public static final String CHANNEL = "hookline";
 
   public enum Kind { WORK, SETTINGS, RELEASED, RECONNECTED }
 

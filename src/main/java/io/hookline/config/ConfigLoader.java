@@ -54,6 +54,7 @@ public final class ConfigLoader {
     JsonObject ingest = json.getJsonObject("ingest", new JsonObject());
     JsonObject delivery = json.getJsonObject("delivery", new JsonObject());
     JsonObject shutdown = json.getJsonObject("shutdown", new JsonObject());
+    JsonObject retention = json.getJsonObject("retention", new JsonObject());
 
     String host = env.getOrDefault("HOOKLINE_HTTP_HOST", http.getString("host", "127.0.0.1"));
     int port = intEnv(env, "HOOKLINE_HTTP_PORT", http.getInteger("port", 8080));
@@ -79,13 +80,19 @@ public final class ConfigLoader {
       instanceId = defaultInstanceId();
     }
     String logLevel = env.getOrDefault("HOOKLINE_LOG_LEVEL", json.getString("logLevel", "INFO"));
+    String logFormat = env.getOrDefault("HOOKLINE_LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      // read by logback.xml itself, before this: a wrong value would leave the server without a log
+      throw new IllegalArgumentException("HOOKLINE_LOG_FORMAT must be text or json, got '" + logFormat + "'");
+    }
     String encryptionKey = env.getOrDefault("HOOKLINE_ENCRYPTION_KEY", json.getString("encryptionKey"));
     Path dataDir = Path.of(env.getOrDefault("HOOKLINE_DATA_DIR", json.getString("dataDir", "./data")));
 
     return new HooklineConfig(
         new HooklineConfig.Http(host, port),
         new HooklineConfig.Db(dbUrl, positive(db, "poolSize", 8), positive(db, "ingestPoolSize", 4),
-            positive(db, "deliveryPoolSize", 3)),
+            positive(db, "deliveryPoolSize", 3), schema(env.getOrDefault("HOOKLINE_DB_SCHEMA",
+                db.getString("schema", "hookline")))),
         apiKeys,
         allowPrivate,
         json.getJsonArray("allowedTargetCidrs", new JsonArray()).stream().map(String::valueOf).map(Cidr::parse)
@@ -124,7 +131,38 @@ public final class ConfigLoader {
             // a destination failing every request this long is paused (circuit open) and only probed
             positiveLong(delivery, "circuitWindowMs", 600_000L),
             positiveLong(delivery, "circuitProbeIntervalMs", 30_000L)),
-        positiveLong(shutdown, "graceMs", 10_000));
+        positiveLong(shutdown, "graceMs", 10_000),
+        new HooklineConfig.Retention(
+            isoDuration("HOOKLINE_RETENTION", env.getOrDefault("HOOKLINE_RETENTION", retention.getString("keep", "P30D")),
+                true),
+            isoDuration("HOOKLINE_RETENTION_SWEEP",
+                env.getOrDefault("HOOKLINE_RETENTION_SWEEP", retention.getString("sweep", "PT5M")), false)),
+        env.getOrDefault("HOOKLINE_ENCRYPTION_KEY_PREVIOUS", json.getString("encryptionKeyPrevious")));
+  }
+
+  /** An ISO-8601 duration (days at most: "P30D", "PT12H", "PT0S") in milliseconds; zero only where allowed. */
+  private static long isoDuration(String name, String value, boolean zeroAllowed) {
+    long ms;
+    try {
+      ms = Duration.parse(value.trim()).toMillis();
+    } catch (DateTimeParseException | ArithmeticException e) {
+      ms = -1;
+    }
+    if (ms < 0 || (ms == 0 && !zeroAllowed)) {
+      throw new IllegalArgumentException(name + " must be a" + (zeroAllowed ? "n" : " positive") + " ISO-8601 "
+          + "duration such as P30D or PT5M, got '" + value + "'");
+    }
+    return ms;
+  }
+
+  /** A plain lower-case identifier: it goes into SQL and a notification channel's name unquoted. */
+  private static String schema(String name) {
+    String s = name.trim();
+    if (!s.matches("[a-z_][a-z0-9_]{0,49}")) {
+      throw new IllegalArgumentException("HOOKLINE_DB_SCHEMA must be 1 to 50 of a-z 0-9 _ (not starting with a "
+          + "digit), got '" + name + "'");
+    }
+    return s;
   }
 
   private static int intEnv(Map<String, String> env, String name, int fallback) {

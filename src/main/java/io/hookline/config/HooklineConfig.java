@@ -17,11 +17,17 @@ public record HooklineConfig(
     Path dataDir,
     Ingest ingest,
     Delivery delivery,
-    long shutdownGraceMs) {
+    long shutdownGraceMs,
+    Retention retention,
+    String previousEncryptionKey) {
 
   public record Http(String host, int port) {}
 
-  public record Db(String url, int poolSize, int ingestPoolSize, int deliveryPoolSize) {}
+  /** Finished imports are deleted {@code keepMs} after they finished (0: never), looked for every {@code sweepMs}. */
+  public record Retention(long keepMs, long sweepMs) {}
+
+  /** {@code schema}: where Hookline's tables live (created at start when missing). */
+  public record Db(String url, int poolSize, int ingestPoolSize, int deliveryPoolSize, String schema) {}
 
   /**
    * Upload limits. {@code minBytesPerSecond} and {@code bodyTimeoutMs} cut off slow bodies (408);
@@ -66,11 +72,11 @@ public record HooklineConfig(
   @Override
   public String toString() {
     // Never print keys: this record is logged at start.
-    return "HooklineConfig[http=" + http + ", db=" + redactUrl(db.url()) + ", apiKeys=" + apiKeys.size()
+    return "HooklineConfig[http=" + http + ", db=" + redactUrl(db.url()) + ", schema=" + db.schema() + ", apiKeys=" + apiKeys.size()
         + ", allowPrivateTargets=" + allowPrivateTargets + ", allowedTargetCidrs=" + allowedTargetCidrs.size()
         + ", instanceId=" + instanceId
         + ", logLevel=" + logLevel + ", dataDir=" + dataDir + ", ingest=" + ingest + ", delivery=" + delivery
-        + ", shutdownGraceMs=" + shutdownGraceMs + "]";
+        + ", shutdownGraceMs=" + shutdownGraceMs + ", retention=" + retention + "]";
   }
 
   static String redactUrl(String url) {

@@ -31,7 +31,7 @@ public final class DestinationEventListener extends VerticleBase {
   @Override
   public Future<?> start() {
     subscriber = db.newSubscriber().reconnectPolicy(retries -> Math.min(5_000L, 100L << Math.min(retries, 6)));
-    subscriber.channel(DestinationEvent.CHANNEL)
+    subscriber.channel(db.channel())
         .subscribeHandler(v -> {
           if (connectedOnce) {
             LOG.info("listening to destination events again");

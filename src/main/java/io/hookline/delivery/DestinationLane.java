@@ -1,5 +1,6 @@
 package io.hookline.delivery;
 
+import io.hookline.logging.LogContext;
 import io.hookline.store.ChunkQueue;
 import io.hookline.store.Claim;
 import io.hookline.store.ClaimedChunk;
@@ -479,8 +480,10 @@ final class DestinationLane {
       outcome = outcome.asFreeRetry(Instant.now()); // due again, but only claimed as the next probe
     }
     if (LOG.isDebugEnabled()) {
-      LOG.debug("{} page {} attempt {}: {} → {}{}", c.uploadId(), c.page(), c.attempts() + 1,
-          r.statusCode() != null ? r.statusCode() : r.error(), outcome.status(), probe ? " (probe)" : "");
+      try (LogContext ignored = LogContext.of(template, c.uploadId(), c.page())) {
+        LOG.debug("{} page {} attempt {}: {} → {}{}", c.uploadId(), c.page(), c.attempts() + 1,
+            r.statusCode() != null ? r.statusCode() : r.error(), outcome.status(), probe ? " (probe)" : "");
+      }
     }
     unwritten++;
     Outcome recorded = outcome;

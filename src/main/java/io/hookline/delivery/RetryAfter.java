@@ -1,9 +1,8 @@
 package io.hookline.delivery;
 
+import io.netty.handler.codec.DateFormatter;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.util.Date;
 
 /** Parses a Retry-After header: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3). */
 final class RetryAfter {
@@ -23,11 +22,8 @@ final class RetryAfter {
         return Long.MAX_VALUE;
       }
     }
-    try {
-      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return Math.max(0, at.toEpochMilli() - now.toEpochMilli());
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    // IMF-fixdate, and the obsolete RFC 850 and asctime forms a recipient must accept (RFC 9110 section 5.6.7)
+    Date at = DateFormatter.parseHttpDate(v);
+    return at == null ? null : Math.max(0, at.getTime() - now.toEpochMilli());
   }
 }

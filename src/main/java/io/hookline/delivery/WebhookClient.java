@@ -2,6 +2,7 @@ package io.hookline.delivery;
 
 import io.hookline.security.TargetPolicy;
 import io.hookline.security.WebhookSigner;
+import io.hookline.store.ClaimedChunk;
 import io.hookline.store.Destination;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -57,9 +58,9 @@ public final class WebhookClient {
 
   private record Resolved(InetAddress address, String blockedReason, long expiresAt) {}
 
-  /** Makes the client of each sender shard, on that shard's event loop, with the same policies. */
+  /** Makes the client of each sender shard (and of each API verticle, for test sends), with the same policies. */
   public record Factory(TargetPolicy targets, int excerptBytes, TrustOptions trust) {
-    WebhookClient create(Vertx vertx) {
+    public WebhookClient create(Vertx vertx) {
       return new WebhookClient(vertx, targets, excerptBytes, trust);
     }
   }
@@ -187,6 +188,14 @@ public final class WebhookClient {
             RetryAfter.parse(response.getHeader("Retry-After"), Instant.now()))))
         .onComplete(ar -> x.end(ar.succeeded() ? ar.result() : failure(x.startedAt, x.t0, describe(ar.cause()))));
     return x;
+  }
+
+  /**
+   * One request outside the queue (a destination's test send): built and guarded exactly as a chunk's attempt, and
+   * its result returned, not recorded.
+   */
+  public Future<AttemptResult> sendOnce(Destination d, ClaimedChunk c) {
+    return send(d, WebhookRequest.of(d.callbackUrl(), c)).result();
   }
 
   private MultiMap headers(Destination d, WebhookRequest r) {

@@ -9,7 +9,7 @@ import io.vertx.core.json.Json;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The webhook body, exactly these keys in this order. It is built from stored, immutable parts (the page's records
+ * The webhook body, exactly these keys in this order, or the import's chunkFormat filled in. It is built from stored, immutable parts (the page's records
  * and the import's fields), so every attempt, before or after a restart, sends the same bytes. The page's records
  * are not copied: the body is a composite of the head, the records as they came from the database, and the tail.
  */
@@ -19,6 +19,10 @@ final class WebhookPayload {
 
   static Buffer body(ClaimedChunk c) {
     Buffer extra = c.extra();
+    if (c.chunkFormat() != null) {
+      return c.chunkFormat().body(c.template(), c.uploadId(), c.data(), c.totalRecords(), c.totalPages(), c.page(),
+          c.records(), extra);
+    }
     String head = "{\"template\":" + Json.encode(c.template()) + ",\"uploadId\":" + Json.encode(c.uploadId())
         + ",\"data\":";
     String tail = ",\"totalRecords\":" + c.totalRecords() + ",\"totalPages\":" + c.totalPages() + ",\"page\":"

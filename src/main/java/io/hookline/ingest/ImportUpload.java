@@ -8,6 +8,8 @@ import io.hookline.bus.LocalCodec;
 import io.hookline.chunk.ChunkerCommand;
 import io.hookline.chunk.ImportDraft;
 import io.hookline.chunk.PageBuilder;
+import io.hookline.format.RecordFormat;
+import io.hookline.logging.LogContext;
 import io.hookline.store.Destination;
 import io.hookline.store.ImportRepository;
 import io.vertx.core.Context;
@@ -98,6 +100,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
   private long spoolBytes;
   private long records;
   private PageBuilder pages;
+  private RecordFormat recordFormat;
   private List<Buffer> ready = new ArrayList<>();
   private long readyBytes;
   private boolean writing;
@@ -338,6 +341,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
       }
       destination = ar.result();
       pages = new PageBuilder(destination.chunkSize(), settings.maxChunkBytes());
+      recordFormat = destination.recordFormat() == null ? null
+          : new RecordFormat(destination.recordFormat(), settings.maxChunkBytes());
       awaitingDestination = false;
       guarded(this::drainSpool);
       guarded(this::maybeResume);
@@ -387,20 +392,32 @@ final class ImportUpload implements ImportBodyParser.Listener {
       spool.add(Arrays.copyOf(bytes, length));
       return;
     }
-    addToPage(bytes, length);
+    addToPage(bytes, length, index);
   }
 
   private void drainSpool() {
     List<byte[]> waiting = spool;
     spool = new ArrayList<>();
     spoolBytes = 0;
+    long index = records - waiting.size();
     for (byte[] r : waiting) {
-      addToPage(r, r.length);
+      addToPage(r, r.length, index++);
     }
   }
 
-  private void addToPage(byte[] bytes, int length) {
-    Buffer page = pages.add(bytes, 0, length);
+  private void addToPage(byte[] bytes, int length, long index) {
+    Buffer page;
+    if (recordFormat == null) {
+      page = pages.add(bytes, 0, length);
+    } else {
+      byte[] reshaped;
+      try {
+        reshaped = recordFormat.apply(bytes, length);
+      } catch (RecordFormat.TooLargeException e) {
+        throw new BadImportException(400, "records[" + index + "]", e.getMessage());
+      }
+      page = pages.add(reshaped, 0, recordFormat.length());
+    }
     if (page == null) {
       return;
     }
@@ -486,7 +503,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
     byte[] digest = sha256.digest();
     ImportRepository.NewImport meta = new ImportRepository.NewImport(id, idempotencyKey, template, webhookKey(),
         destination.chunkSize(), records, totalPages, extra == null ? null : Buffer.buffer(extra),
-        authValue == null ? null : Buffer.buffer(settings.secrets().seal(authValue)), digest);
+        authValue == null ? null : Buffer.buffer(settings.secrets().seal(authValue)), digest,
+        encoded(destination.recordFormat()), encoded(destination.chunkFormat()));
     List<Buffer> lastPages = ready;
     long lastBytes = readyBytes;
     ready = new ArrayList<>();
@@ -517,8 +535,10 @@ final class ImportUpload implements ImportBodyParser.Listener {
     finished = true;
     release();
     String id = view.getString("uploadId");
-    LOG.info("import {} accepted: template {}, {} records in {} pages", id, template, records,
-        view.getInteger("totalPages"));
+    try (LogContext ignored = LogContext.of(template, id, 0)) {
+      LOG.info("import {} accepted: template {}, {} records in {} pages", id, template, records,
+          view.getInteger("totalPages"));
+    }
     JsonObject body = new JsonObject()
         .put("uploadId", id)
         .put("template", view.getString("template"))
@@ -555,6 +575,10 @@ final class ImportUpload implements ImportBodyParser.Listener {
         });
   }
 
+  private static String encoded(JsonObject format) {
+    return format == null ? null : format.encode();
+  }
+
   private static String webhookKey() {
     byte[] key = new byte[16];
     RANDOM.nextBytes(key);
@@ -585,7 +609,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
     }
     abort();
     problem.send(ctx).onComplete(v -> {
-      if (requestEnded) {
+      // ended: read to the end already (a small body refused before this upload set its handlers, as a 415 is)
+      if (requestEnded || request.isEnded()) {
         return;
       }
       if (problem.status() == 413 || problem.status() == 408) {

@@ -6,6 +6,7 @@ import io.hookline.api.ErrorHandlers;
 import io.hookline.api.ImportRoutes;
 import io.hookline.api.SystemRoutes;
 import io.hookline.config.HooklineConfig;
+import io.hookline.delivery.WebhookClient;
 import io.hookline.security.SecretBox;
 import io.hookline.security.TargetPolicy;
 import io.hookline.store.ChunkRepository;
@@ -27,14 +28,17 @@ public final class IngestVerticle extends VerticleBase {
   private final HooklineConfig config;
   private final Database db;
   private final SecretBox secrets;
+  private final WebhookClient.Factory clients;
   private final int port;
   private HttpServer server;
   private Router router;
 
-  public IngestVerticle(HooklineConfig config, Database db, SecretBox secrets, int port) {
+  public IngestVerticle(HooklineConfig config, Database db, SecretBox secrets, WebhookClient.Factory clients,
+      int port) {
     this.config = config;
     this.db = db;
     this.secrets = secrets;
+    this.clients = clients;
     this.port = port;
   }
 
@@ -56,6 +60,7 @@ public final class IngestVerticle extends VerticleBase {
     router.post("/v1/imports").handler(ctx -> new ImportUpload(ctx, settings).start());
     new ImportRoutes(imports, chunks).mount(router);
     new DestinationRoutes(destinations, new TargetPolicy(config.allowPrivateTargets(), config.allowedTargetCidrs())).mount(router);
+    new DestinationTestSend(destinations, clients.create(vertx), settings).mount(router);
     ErrorHandlers.mount(router);
 
     HttpServerOptions options = new HttpServerOptions()

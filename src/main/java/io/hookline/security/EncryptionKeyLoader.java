@@ -49,6 +49,12 @@ public final class EncryptionKeyLoader {
     }
   }
 
+  /** HOOKLINE_ENCRYPTION_KEY_PREVIOUS: the key being rotated out, or null. */
+  public static byte[] previous(String configured) {
+    return configured == null || configured.isBlank() ? null
+        : decode(configured.trim(), "HOOKLINE_ENCRYPTION_KEY_PREVIOUS");
+  }
+
   private static byte[] decode(String base64, String source) {
     byte[] key;
     try {

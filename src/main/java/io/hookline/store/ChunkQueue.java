@@ -1,5 +1,6 @@
 package io.hookline.store;
 
+import io.hookline.format.ChunkFormat;
 import io.hookline.security.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -90,7 +91,8 @@ public final class ChunkQueue {
         chunks.add(new ClaimedChunk(importId, r.getInteger("page"), q.template(), r.getInteger("records"),
             r.getInteger("attempts"), r.getInteger("budget_start"), q.epoch(), r.getString("upload_id"),
             r.getString("webhook_key"), r.getLong("total_records"), r.getInteger("total_pages"),
-            r.getBuffer("extra"), auth.value(), auth.unreadable(), r.getBuffer("data")));
+            r.getBuffer("extra"), auth.value(), auth.unreadable(), r.getBuffer("data"),
+            ChunkFormat.of(r.getString("chunk_format"))));
       }
       return new Claim(true, version, chunks, more, nextDue);
     });

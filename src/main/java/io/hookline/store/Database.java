@@ -35,7 +35,7 @@ public final class Database {
   }
 
   public static Database connect(Vertx vertx, HooklineConfig.Db db) {
-    PgConnectOptions options = connectOptions(db.url());
+    PgConnectOptions options = connectOptions(db);
     return new Database(vertx, db,
         pool(vertx, "hookline-main", db.poolSize(), 4096, options),
         pool(vertx, "hookline-ingest", db.ingestPoolSize(), 256, options));
@@ -52,7 +52,7 @@ public final class Database {
    * reading a claim's bodies off the socket then runs beside the shard's HTTP work instead of in its way.
    */
   public Pool newDeliveryPool(String name) {
-    PgConnectOptions options = connectOptions(config.url());
+    PgConnectOptions options = connectOptions(config);
     options.addProperty("synchronous_commit", "off");
     options.addProperty("plan_cache_mode", "force_generic_plan");
     options.addProperty("enable_seqscan", "off");
@@ -66,7 +66,15 @@ public final class Database {
 
   /** A listener for PostgreSQL notifications, on a connection of its own. */
   public PgSubscriber newSubscriber() {
-    return PgSubscriber.subscriber(vertx, connectOptions(config.url()));
+    return PgSubscriber.subscriber(vertx, connectOptions(config));
+  }
+
+  /**
+   * The notification channel of this deployment: one per schema, so that deployments sharing a database in different
+   * schemas do not hear each other. SQL names it as {@code 'hookline_' || current_schema()}.
+   */
+  public String channel() {
+    return "hookline_" + config.schema();
   }
 
   private static Pool pool(Vertx vertx, String name, int maxSize, int maxWaitQueue, PgConnectOptions options) {
@@ -76,8 +84,10 @@ public final class Database {
         .connectingTo(options).using(vertx).build();
   }
 
-  private static PgConnectOptions connectOptions(String url) {
-    PgConnectOptions options = PgConnectOptions.fromUri(url);
+  private static PgConnectOptions connectOptions(HooklineConfig.Db db) {
+    PgConnectOptions options = PgConnectOptions.fromUri(db.url());
+    // every session finds Hookline's tables, and only them, without a schema in any statement
+    options.addProperty("search_path", db.schema());
     options.setCachePreparedStatements(true);
     // The queue statements are several KB long; the client's default (2,048 characters) would leave them out of
     // the cache, and PostgreSQL would parse and plan them again on every execution.
@@ -95,18 +105,39 @@ public final class Database {
     return ingestPool;
   }
 
-  /** Flyway over JDBC: blocking, so it runs on a worker thread, once, before any verticle is deployed. */
-  public static Future<Void> migrate(Vertx vertx, String url) {
-    PgConnectOptions o = PgConnectOptions.fromUri(url);
-    String jdbcUrl = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+  /**
+   * Flyway over JDBC: blocking, so it runs on a worker thread, once, before any verticle is deployed. The schema is
+   * created when missing; an installation of the first release, whose tables are in {@code public}, is moved into it
+   * first ({@link SchemaMove}).
+   */
+  public static Future<Void> migrate(Vertx vertx, HooklineConfig.Db db) {
+    PgConnectOptions o = PgConnectOptions.fromUri(db.url());
+    String jdbcUrl = jdbcUrl(db.url());
     return vertx.executeBlocking(() -> {
+      SchemaMove.fromPublic(jdbcUrl, o.getUser(), o.getPassword(), db.schema());
       Flyway.configure()
           .dataSource(jdbcUrl, o.getUser(), o.getPassword())
+          .schemas(db.schema())
+          .defaultSchema(db.schema())
+          .createSchemas(true)
           .locations("classpath:db/migration")
           .load()
           .migrate();
       return null;
     });
+  }
+
+  /**
+   * The JDBC form of a {@code postgresql://user:pass@host:port/db?params} URL: the same host, port, database and
+   * query parameters (sslmode and the like); the user and password go separately.
+   */
+  static String jdbcUrl(String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    PgConnectOptions o = PgConnectOptions.fromUri(url);
+    String host = o.getHost().contains(":") && !o.getHost().startsWith("[") ? "[" + o.getHost() + "]" : o.getHost();
+    String database = java.net.URLEncoder.encode(o.getDatabase(), java.nio.charset.StandardCharsets.UTF_8);
+    return "jdbc:postgresql://" + host + ":" + o.getPort() + "/" + database
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
   }
 
   public Future<Void> close() {

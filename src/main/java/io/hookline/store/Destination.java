@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * A template's webhook destination. Secrets ({@code signingSecret}, {@code previousSigningSecret}) are held
- * decrypted in memory only; {@link #toJson()} never includes them.
+ * decrypted in memory only; {@link #toJson()} never includes them. {@code recordFormat} and {@code chunkFormat} reshape
+ * records and chunk bodies (copied onto each import when it is accepted); {@code notifyUrl} hears of ended imports and
+ * of the circuit.
  */
 public record Destination(
     String template,
@@ -25,7 +27,10 @@ public record Destination(
     List<Integer> noRetryStatuses,
     String signingSecret,
     String previousSigningSecret,
-    Instant previousSecretUntil) {
+    Instant previousSecretUntil,
+    JsonObject recordFormat,
+    JsonObject chunkFormat,
+    String notifyUrl) {
 
   public enum RetryBackoff {
     FIXED, EXPONENTIAL;
@@ -38,7 +43,7 @@ public record Destination(
   public Destination withSecrets(String current, String previous, Instant previousUntil) {
     return new Destination(template, callbackUrl, authHeaderName, chunkSize, retryCount, retryIntervalMs, timeoutMs,
         rateLimit, maxConcurrency, ordered, retryBackoff, maxRetryIntervalMs, noRetryStatuses, current, previous,
-        previousUntil);
+        previousUntil, recordFormat, chunkFormat, notifyUrl);
   }
 
   /** The API view: everything but secrets. */
@@ -57,7 +62,10 @@ public record Destination(
         .put("signing", signingSecret != null)
         .put("retryBackoff", retryBackoff.wireName())
         .put("maxRetryInterval", maxRetryIntervalMs)
-        .put("noRetryStatuses", new JsonArray(List.copyOf(noRetryStatuses)));
+        .put("noRetryStatuses", new JsonArray(List.copyOf(noRetryStatuses)))
+        .put("recordFormat", recordFormat == null ? null : recordFormat.copy())
+        .put("chunkFormat", chunkFormat == null ? null : chunkFormat.copy())
+        .put("notifyUrl", notifyUrl);
   }
 
   private static Number asNumber(double d) {

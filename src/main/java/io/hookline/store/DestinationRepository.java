@@ -3,6 +3,7 @@ package io.hookline.store;
 import io.hookline.security.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -19,13 +20,16 @@ public final class DestinationRepository {
   static final String COLUMNS = "d.template, d.callback_url, d.auth_header_name, d.chunk_size, d.retry_count, "
       + "d.retry_interval_ms, d.timeout_ms, d.rate_limit, d.max_concurrency, d.ordered, d.retry_backoff, "
       + "d.max_retry_interval_ms, d.no_retry_statuses, d.signing_secret, d.previous_signing_secret, "
-      + "d.previous_secret_until";
+      + "d.previous_secret_until, d.record_format, d.chunk_format, d.notify_url";
+
+  private static final String SNAPSHOT_COLUMNS = COLUMNS + ", d.version, d.paused_at, d.circuit_open_since, "
+      + "d.circuit_probe_at, d.slowdown_rate";
 
   private static final String UPSERT = """
       INSERT INTO destinations (template, callback_url, auth_header_name, chunk_size, retry_count, retry_interval_ms,
         timeout_ms, rate_limit, max_concurrency, ordered, retry_backoff, max_retry_interval_ms, no_retry_statuses,
-        signing_secret)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        signing_secret, record_format, chunk_format, notify_url)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
       ON CONFLICT (template) DO UPDATE SET callback_url = EXCLUDED.callback_url,
         auth_header_name = EXCLUDED.auth_header_name, chunk_size = EXCLUDED.chunk_size,
         retry_count = EXCLUDED.retry_count, retry_interval_ms = EXCLUDED.retry_interval_ms,
@@ -33,12 +37,13 @@ public final class DestinationRepository {
         max_concurrency = EXCLUDED.max_concurrency, ordered = EXCLUDED.ordered,
         retry_backoff = EXCLUDED.retry_backoff, max_retry_interval_ms = EXCLUDED.max_retry_interval_ms,
         no_retry_statuses = EXCLUDED.no_retry_statuses, signing_secret = EXCLUDED.signing_secret,
+        record_format = EXCLUDED.record_format, chunk_format = EXCLUDED.chunk_format, notify_url = EXCLUDED.notify_url,
         previous_signing_secret = NULL, previous_secret_until = NULL, updated_at = now(),
         -- new settings (a corrected URL) deserve a fresh start rather than waiting for the next probe, and a fresh
         -- pace: a slow-down after a 429 belonged to the old settings
         circuit_open_since = NULL, circuit_probe_at = NULL, slowdown_rate = NULL,
         version = destinations.version + 1
-      RETURNING (xmax = 0) AS created, pg_notify('hookline', 'settings:' || template)""";
+      RETURNING (xmax = 0) AS created, pg_notify('hookline_' || current_schema(), 'settings:' || template)""";
 
   private static final String UNFINISHED = """
       SELECT count(*) AS n FROM chunks WHERE template = $1 AND status IN ('PENDING', 'RETRYING')""";
@@ -62,14 +67,14 @@ public final class DestinationRepository {
         previous_secret_until = CASE WHEN signing_secret IS NULL THEN NULL ELSE now() + interval '24 hours' END,
         signing_secret = $2, updated_at = now(), version = version + 1
       WHERE template = $1
-      RETURNING pg_notify('hookline', 'settings:' || template)""";
+      RETURNING pg_notify('hookline_' || current_schema(), 'settings:' || template)""";
 
   /** Pauses ($2 true) or resumes a destination; answers the destination, or nothing when there is none. */
   private static final String PAUSE = """
       UPDATE destinations SET paused_at = CASE WHEN $2 THEN COALESCE(paused_at, now()) END,
         version = version + CASE WHEN (paused_at IS NOT NULL) = $2 THEN 0 ELSE 1 END
       WHERE template = $1
-      RETURNING template, pg_notify('hookline', 'settings:' || template)""";
+      RETURNING template, pg_notify('hookline_' || current_schema(), 'settings:' || template)""";
 
   public enum DeleteResult { DELETED, NOT_FOUND, HAS_UNFINISHED_CHUNKS }
 
@@ -83,18 +88,43 @@ public final class DestinationRepository {
 
   /** The destination with its version and delivery state, for its owner; null when there is none. */
   public Future<DestinationSnapshot> snapshot(String template) {
-    return pool.preparedQuery("/* hookline:settings */ SELECT " + COLUMNS + ", d.version, d.paused_at, "
-            + "d.circuit_open_since, d.circuit_probe_at, d.slowdown_rate FROM destinations d WHERE d.template = $1")
+    return pool.preparedQuery("/* hookline:settings */ SELECT " + SNAPSHOT_COLUMNS
+            + " FROM destinations d WHERE d.template = $1")
         .execute(Tuple.of(template))
+        .map(rows -> rows.size() == 0 ? null : snapshotOf(rows.iterator().next()));
+  }
+
+  /**
+   * Every destination, ordered by template code (byte order, so that the cursor, the last code of a page, means the
+   * same whatever the database's collation); {@code after} is that cursor.
+   */
+  public Future<List<DestinationSnapshot>> list(String after, int limit) {
+    return pool.preparedQuery("SELECT " + SNAPSHOT_COLUMNS + " FROM destinations d"
+            + " WHERE $1::text IS NULL OR d.template COLLATE \"C\" > $1 ORDER BY d.template COLLATE \"C\" LIMIT $2")
+        .execute(Tuple.of(after, limit))
         .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new DestinationSnapshot(fromRow(r), r.getLong("version"), r.getOffsetDateTime("paused_at") != null,
-              instant(r.getOffsetDateTime("circuit_open_since")), instant(r.getOffsetDateTime("circuit_probe_at")),
-              r.getDouble("slowdown_rate"));
+          List<DestinationSnapshot> list = new java.util.ArrayList<>(rows.size());
+          rows.forEach(r -> list.add(snapshotOf(r)));
+          return list;
         });
+  }
+
+  /** The state of every destination (ACTIVE, PAUSED, CIRCUIT_OPEN), by template code; no settings, no secrets. */
+  public Future<java.util.Map<String, String>> states() {
+    return pool.preparedQuery("SELECT template, CASE WHEN paused_at IS NOT NULL THEN 'PAUSED' "
+            + "WHEN circuit_open_since IS NOT NULL THEN 'CIRCUIT_OPEN' ELSE 'ACTIVE' END AS state FROM destinations")
+        .execute()
+        .map(rows -> {
+          java.util.Map<String, String> states = new java.util.HashMap<>();
+          rows.forEach(r -> states.put(r.getString("template"), r.getString("state")));
+          return states;
+        });
+  }
+
+  private DestinationSnapshot snapshotOf(Row r) {
+    return new DestinationSnapshot(fromRow(r), r.getLong("version"), r.getOffsetDateTime("paused_at") != null,
+        instant(r.getOffsetDateTime("circuit_open_since")), instant(r.getOffsetDateTime("circuit_probe_at")),
+        r.getDouble("slowdown_rate"));
   }
 
   /** Pauses or resumes; false when there is no such destination. Idempotent. */
@@ -124,7 +154,10 @@ public final class DestinationRepository {
         .addString(d.retryBackoff().wireName())
         .addLong(d.maxRetryIntervalMs())
         .addArrayOfInteger(d.noRetryStatuses().toArray(Integer[]::new))
-        .addBuffer(sealed(d.signingSecret()));
+        .addBuffer(sealed(d.signingSecret()))
+        .addString(d.recordFormat() == null ? null : d.recordFormat().encode())
+        .addString(d.chunkFormat() == null ? null : d.chunkFormat().encode())
+        .addString(d.notifyUrl());
     return pool.preparedQuery(UPSERT).execute(t).map(rows -> rows.iterator().next().getBoolean("created"));
   }
 
@@ -146,7 +179,8 @@ public final class DestinationRepository {
                 : Future.succeededFuture();
             return abandon
                 .compose(v -> conn.preparedQuery(
-                    "DELETE FROM destinations WHERE template = $1 RETURNING pg_notify('hookline', 'settings:' || template)")
+                    "DELETE FROM destinations WHERE template = $1 "
+                        + "RETURNING pg_notify('hookline_' || current_schema(), 'settings:' || template)")
                     .execute(Tuple.of(template)))
                 .map(DeleteResult.DELETED);
           });
@@ -182,7 +216,14 @@ public final class DestinationRepository {
         noRetry == null ? List.of() : Arrays.asList(noRetry),
         opened(secrets, r.getBuffer("signing_secret")),
         opened(secrets, r.getBuffer("previous_signing_secret")),
-        previousUntil == null ? null : previousUntil.toInstant());
+        previousUntil == null ? null : previousUntil.toInstant(),
+        format(r.getString("record_format")),
+        format(r.getString("chunk_format")),
+        r.getString("notify_url"));
+  }
+
+  private static JsonObject format(String stored) {
+    return stored == null ? null : new JsonObject(stored);
   }
 
   private Buffer sealed(String secret) {

@@ -25,8 +25,8 @@ public final class ImportRepository {
 
   private static final String INSERT_IMPORT = """
       INSERT INTO imports (id, upload_id, idempotency_key, template, webhook_key, chunk_size, total_records,
-        total_pages, extra, auth_value, body_sha256, status, completed_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $8::int = 0 THEN now() END)
+        total_pages, extra, auth_value, body_sha256, status, completed_at, record_format, chunk_format)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $8::int = 0 THEN now() END, $13, $14)
       ON CONFLICT DO NOTHING
       RETURNING""" + " " + VIEW_COLUMNS;
 
@@ -39,17 +39,19 @@ public final class ImportRepository {
   private static final String INSERT_BODY =
       "INSERT INTO chunk_bodies (import_id, page, template, data) VALUES ($1, $2, $3, $4)";
 
+  /** The import's row is locked first: an import the retention sweep has begun to delete stays deleted. */
   private static final String REDELIVER = """
-      WITH requeued AS (
+      WITH live AS (SELECT id FROM imports WHERE id = $1 AND status <> 'EXPIRED' FOR UPDATE),
+      requeued AS (
         UPDATE chunks SET status = 'PENDING', budget_start = attempts, next_attempt_at = now()
-        WHERE import_id = $1 AND template = $2 AND status = 'UNDELIVERED'
+        WHERE import_id = (SELECT id FROM live) AND template = $2 AND status = 'UNDELIVERED'
         RETURNING page),
       n AS (SELECT count(*)::int AS n FROM requeued)
       UPDATE imports SET chunks_undelivered = chunks_undelivered - n.n,
         status = CASE WHEN n.n > 0 THEN 'SENDING' ELSE status END,
         completed_at = CASE WHEN n.n > 0 THEN NULL ELSE completed_at END
       FROM n WHERE id = $1
-      RETURNING n.n, CASE WHEN n.n > 0 THEN pg_notify('hookline', 'work:' || $2) END""";
+      RETURNING n.n, CASE WHEN n.n > 0 THEN pg_notify('hookline_' || current_schema(), 'work:' || $2) END""";
 
   private static final String FORGET_AUTH_VALUES = """
       UPDATE imports SET auth_value = NULL
@@ -58,9 +60,13 @@ public final class ImportRepository {
   /** An import as stored: the fields the idempotency check compares and the API shows. */
   public record StoredImport(long id, String uploadId, String template, byte[] bodySha256, JsonObject view) {}
 
-  /** What {@link #insertImport} needs besides the id, which the chunker took from the sequence. */
+  /**
+   * What {@link #insertImport} needs besides the id, which the chunker took from the sequence. The formats are the
+   * destination's when the upload began (compact JSON, or null), fixed for the import from then on.
+   */
   public record NewImport(String uploadId, String idempotencyKey, String template, String webhookKey,
-      int chunkSize, long totalRecords, int totalPages, Buffer extra, Buffer sealedAuthValue, byte[] bodySha256) {}
+      int chunkSize, long totalRecords, int totalPages, Buffer extra, Buffer sealedAuthValue, byte[] bodySha256,
+      String recordFormat, String chunkFormat) {}
 
   private final Pool pool;
 
@@ -90,7 +96,8 @@ public final class ImportRepository {
     Tuple t = Tuple.tuple().addLong(id).addString(i.uploadId()).addString(i.idempotencyKey())
         .addString(i.template()).addString(i.webhookKey()).addInteger(i.chunkSize()).addLong(i.totalRecords())
         .addInteger(i.totalPages()).addBuffer(i.extra()).addBuffer(i.sealedAuthValue())
-        .addBuffer(Buffer.buffer(i.bodySha256())).addString(status);
+        .addBuffer(Buffer.buffer(i.bodySha256())).addString(status)
+        .addString(i.recordFormat()).addString(i.chunkFormat());
     return conn.preparedQuery(INSERT_IMPORT).execute(t).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(null);
@@ -103,7 +110,8 @@ public final class ImportRepository {
       return conn.preparedQuery(INSERT_CHUNKS)
           .execute(Tuple.of(id, i.template(), i.totalPages(), lastPageRecords, i.chunkSize()))
           // delivered with the commit: the destination's owner, on whichever instance, hears of the work at once
-          .compose(v -> conn.preparedQuery("SELECT pg_notify('hookline', 'work:' || $1)").execute(Tuple.of(i.template())))
+          .compose(v -> conn.preparedQuery("SELECT pg_notify('hookline_' || current_schema(), 'work:' || $1)")
+              .execute(Tuple.of(i.template())))
           .map(view);
     });
   }
@@ -112,7 +120,8 @@ public final class ImportRepository {
 
   /** The import holding this upload id, or, when uploadId is null, this idempotency key. */
   public Future<StoredImport> findForIdempotency(String uploadId, String idempotencyKey) {
-    String where = uploadId != null ? "upload_id = $1" : "idempotency_key = $1";
+    // an EXPIRED import is being deleted by the retention sweep: gone for the API already
+    String where = (uploadId != null ? "upload_id = $1" : "idempotency_key = $1") + " AND status <> 'EXPIRED'";
     return pool.preparedQuery("SELECT " + VIEW_COLUMNS + ", body_sha256 FROM imports WHERE " + where)
         .execute(Tuple.of(uploadId != null ? uploadId : idempotencyKey))
         .map(rows -> {
@@ -131,7 +140,7 @@ public final class ImportRepository {
 
   /** Newest first; {@code before} is the cursor (an import id) from the previous page. */
   public Future<Page> list(String template, String status, int limit, Long before) {
-    StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM imports WHERE true");
+    StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM imports WHERE status <> 'EXPIRED'");
     Tuple t = Tuple.tuple();
     if (template != null) {
       t.addString(template);

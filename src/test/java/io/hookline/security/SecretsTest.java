@@ -6,22 +6,32 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.AppenderBase;
 import io.hookline.testing.Api;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** A full import with retries and failures at DEBUG: no secret in any log line or any API response. */
+/**
+ * A full import with retries and failures at DEBUG: no secret in any log line (text or JSON) or any API response, and
+ * every line of the JSON log is one JSON object.
+ */
 class SecretsTest {
 
   private static final String AUTH_VALUE = "auth-VALUE-7f3e9c";
@@ -51,10 +61,12 @@ class SecretsTest {
     capture.setContext(context);
     capture.start();
     root.addAppender(capture);
+    JsonLog json = JsonLog.start(context);
     root.setLevel(Level.DEBUG);
     hookline.setLevel(Level.DEBUG);
     String signingSecret = SignatureTest.newSecret();
     List<String> responses = new ArrayList<>();
+    String[] uploadIdSeen = {null};
     TestServer.stopShared(); // this server alone sends, so every log line comes from the run under test
     TestServer server = TestServer.start(Map.of("HOOKLINE_API_KEYS", API_KEY));
     try (Sink sink = new Sink()) {
@@ -81,6 +93,7 @@ class SecretsTest {
           .put("authHeaderValue", AUTH_VALUE));
       responses.add(accepted.body());
       String uploadId = accepted.json().getString("uploadId");
+      uploadIdSeen[0] = uploadId;
       JsonObject done = api.awaitFinished(uploadId, Duration.ofSeconds(30));
       assertThat(done.getString("status")).isEqualTo("PARTIALLY_DELIVERED");
       assertThat(sink.receivedFor(uploadId).get(0).header("X-Auth")).isEqualTo(AUTH_VALUE);
@@ -96,6 +109,7 @@ class SecretsTest {
       responses.add(server.api().get("/metrics").body());
     } finally {
       server.stop();
+      json.stop();
       root.detachAppender(capture);
       root.setLevel(rootLevel);
       hookline.setLevel(hooklineLevel);
@@ -106,5 +120,71 @@ class SecretsTest {
       assertThat(responses).as("responses containing a secret").noneMatch(b -> b != null && b.contains(secret));
     }
     assertThat(capture.levels).as("DEBUG lines were captured").contains(Level.DEBUG);
+
+    // HOOKLINE_LOG_FORMAT=json: the same run through the production JSON appender
+    List<String> jsonLines = json.lines();
+    assertThat(jsonLines).hasSizeGreaterThanOrEqualTo(capture.lines.size());
+    Set<String> keys = Set.of("timestamp", "level", "logger", "message", "uploadId", "template", "page");
+    List<JsonObject> parsed = new ArrayList<>();
+    for (String line : jsonLines) {
+      JsonObject o = new JsonObject(line); // every line is one JSON object
+      assertThat(keys).as(line).containsAll(o.fieldNames());
+      assertThat(o.fieldNames()).as(line).contains("timestamp", "level", "logger", "message");
+      parsed.add(o);
+    }
+    assertThat(parsed).anyMatch(o -> uploadIdSeen[0].equals(o.getString("uploadId"))
+        && o.getString("template") != null && o.getValue("page") instanceof Number);
+    assertThat(parsed).anyMatch(o -> uploadIdSeen[0].equals(o.getString("uploadId")) && !o.containsKey("page")
+        && o.getString("message").contains("accepted"));
+    for (String secret : List.of(AUTH_VALUE, API_KEY, signingSecret, secretKeyPart)) {
+      assertThat(jsonLines).as("JSON log lines containing a secret").noneMatch(l -> l.contains(secret));
+    }
+  }
+
+  /**
+   * The production appenders (hookline-log-appenders.xml, as logback.xml includes them) loaded into this context,
+   * "json" attached to the root and writing to a captured standard output, the test's own console appender detached
+   * meanwhile so that standard output holds nothing but the JSON log.
+   */
+  static final class JsonLog {
+    private final LoggerContext context;
+    private final PrintStream out = System.out;
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private Appender<ILoggingEvent> json;
+    private Appender<ILoggingEvent> console;
+
+    private JsonLog(LoggerContext context) {
+      this.context = context;
+    }
+
+    static JsonLog start(LoggerContext context) throws Exception {
+      JsonLog log = new JsonLog(context);
+      Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      System.setOut(new PrintStream(log.captured, true, StandardCharsets.UTF_8));
+      JoranConfigurator joran = new JoranConfigurator();
+      joran.setContext(context);
+      joran.doConfigure(new ByteArrayInputStream(("<configuration><include resource=\"hookline-log-appenders.xml\"/>"
+          + "<logger name=\"json-log-capture\" additivity=\"false\"><appender-ref ref=\"json\"/></logger>"
+          + "</configuration>").getBytes(StandardCharsets.UTF_8)));
+      log.json = context.getLogger("json-log-capture").getAppender("json");
+      log.console = root.getAppender("STDOUT");
+      root.detachAppender(log.console);
+      root.addAppender(log.json);
+      return log;
+    }
+
+    void stop() {
+      Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      root.detachAppender(json);
+      json.stop();
+      if (console != null) {
+        root.addAppender(console);
+      }
+      System.setOut(out);
+    }
+
+    List<String> lines() {
+      return captured.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+    }
   }
 }

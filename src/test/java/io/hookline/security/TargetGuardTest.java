@@ -76,4 +76,17 @@ class TargetGuardTest {
       assertThat(((JsonObject) a).getString("error")).startsWith("blocked target");
     });
   }
+
+  @Test
+  void aTestSendToABlockedTargetIsNotDelivered() {
+    String template = Api.uniqueTemplate("rebind");
+    guarded.api().destination(template, new JsonObject()
+        .put("callbackUrl", "http://localhost:" + sink.port() + "/hook"));
+    Api.Response r = guarded.api().post("/v1/templates/" + template + "/destination/test", null);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().getBoolean("delivered")).isFalse();
+    assertThat(r.json().getString("error")).isEqualTo("blocked target");
+    assertThat(r.json().getValue("statusCode")).isNull();
+    assertThat(sink.received()).noneMatch(x -> x.json().getString("template").equals(template));
+  }
 }

@@ -84,7 +84,8 @@ public final class TestDb {
 
   private static Connection connect() throws SQLException {
     PgConnectOptions o = PgConnectOptions.fromUri(TestServer.DB_URL);
-    String url = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase() + "?connectTimeout=5";
+    String url = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase()
+        + "?connectTimeout=5&currentSchema=hookline"; // Hookline's schema (HOOKLINE_DB_SCHEMA's default)
     return DriverManager.getConnection(url, o.getUser(), o.getPassword());
   }
 }
