@@ -1,6 +1,7 @@
 package io.hookline.ingest;
 
 import io.hookline.api.ApiKeyAuth;
+import io.hookline.api.ConsoleRoutes;
 import io.hookline.api.DestinationRoutes;
 import io.hookline.api.ErrorHandlers;
 import io.hookline.api.ImportRoutes;
@@ -54,6 +55,7 @@ public final class IngestVerticle extends VerticleBase {
 
     router = Router.router(vertx);
     new SystemRoutes(db.pool(), config.instanceId()).mount(router);
+    ConsoleRoutes.mount(router);
     if (!config.apiKeys().isEmpty()) {
       router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
     }
@@ -67,6 +69,9 @@ public final class IngestVerticle extends VerticleBase {
         .setHost(config.http().host())
         .setPort(port)
         .setHandle100ContinueAutomatically(true)
+        // gzip for clients that ask for it (the console's files and JSON in a browser). No size threshold: with one,
+        // Vert.x 5.0.7 never compresses a sendFile answer (its head reaches the compressor as an empty content).
+        .setCompressionSupported(true)
         .setIdleTimeout(120);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }

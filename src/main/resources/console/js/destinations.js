@@ -1,0 +1,143 @@
+// Destinations: the list with their state, and one destination's settings, state and actions.
+import {api, withQuery, enc, ApiError} from './api.js';
+import {h, fill, badge, number, notice} from './dom.js';
+import {settingsForm} from './settings-form.js';
+
+const PAGE_SIZE = 100;
+
+export function destinationsView(query) {
+  const after = query.get('after') ?? '';
+  const body = h('tbody');
+  const message = h('div', {class: 'view-message'});
+  const pager = h('div', {class: 'pager'});
+  const el = h('div', {class: 'view destinations'},
+    h('div', {class: 'title-row'}, h('h1', {}, 'Destinations'),
+      h('a', {href: '#/destinations/new', class: 'button', id: 'new-destination'}, 'New destination')),
+    message,
+    h('table', {class: 'list', id: 'destinations'},
+      h('thead', {}, h('tr', {}, ['Template', 'State', 'Callback URL', 'Chunk size', 'Retries', 'Rate limit',
+        'Concurrency', 'Signing'].map(t => h('th', {}, t)))),
+      body),
+    pager);
+
+  async function refresh() {
+    const page = await api(withQuery('/v1/templates', {after, limit: PAGE_SIZE}));
+    fill(message, page.items.length ? null : h('p', {class: 'empty'},
+      'No destinations yet. Create one here, or with PUT /v1/templates/{code}/destination.'));
+    fill(body, page.items.map(d => h('tr', {dataset: {template: d.template, state: d.state}},
+      h('td', {}, h('a', {href: `#/destinations/${enc(d.template)}`}, d.template)),
+      h('td', {class: 'state'}, badge(d.state)),
+      h('td', {class: 'mono url'}, d.callbackUrl),
+      h('td', {class: 'num'}, number(d.chunkSize)),
+      h('td', {class: 'num'}, d.retryCount),
+      h('td', {class: 'num'}, d.rateLimit == null ? 'none' : `${d.rateLimit}/s`),
+      h('td', {class: 'num'}, d.maxConcurrency ?? 'default'),
+      h('td', {}, d.signing ? 'on' : 'off'))));
+    fill(pager, after && h('a', {href: '#/destinations', class: 'button secondary'}, '← First'),
+      page.next && h('a', {href: withQuery('#/destinations', {after: page.next}), class: 'button secondary'},
+        'Next →'));
+  }
+
+  return {el, refresh, title: 'Destinations'};
+}
+
+/** One destination (code null: a new one). */
+export function destinationView(code) {
+  const path = code => `/v1/templates/${enc(code)}/destination`;
+  const message = h('div', {class: 'view-message'});
+  const head = h('div', {class: 'panel-head'});
+  const actions = h('div', {class: 'actions'});
+  const testPanel = h('div');
+  const form = settingsForm(code, saved => {
+    fill(message, notice('ok', code ? 'Saved.' : 'Created.'));
+    if (!code) location.hash = `#/destinations/${enc(saved.template)}`;
+    else draw(saved);
+  }, error => fill(message, error && notice('error', error)));
+  let shown = null;
+
+  const el = h('div', {class: 'view destination'},
+    h('p', {class: 'crumbs'}, h('a', {href: '#/destinations'}, '← Destinations')),
+    h('h1', {}, code ? ['Destination ', h('span', {class: 'mono'}, code)] : 'New destination'),
+    message,
+    code && h('section', {class: 'panel'}, head, actions, testPanel),
+    h('section', {class: 'panel'}, h('h2', {}, 'Settings'), form.el));
+
+  async function act(what, run) {
+    try {
+      await run();
+    } catch (e) {
+      fill(message, notice('error', `${what} failed: ${e.message}`));
+    }
+  }
+
+  function draw(d) {
+    shown = d;
+    el.dataset.state = d.state;
+    fill(head, h('div', {}, h('span', {class: 'muted'}, 'State '), h('span', {id: 'state'}, badge(d.state)),
+      h('span', {class: 'muted'}, d.state === 'PAUSED' ? ' — no new attempt starts; pages wait without spending retries'
+        : d.state === 'CIRCUIT_OPEN' ? ' — it kept failing; Hookline probes it before sending more' : '')),
+    h('a', {href: withQuery('#/imports', {template: d.template}), class: 'button secondary'}, 'Its imports'));
+    fill(actions,
+      d.state === 'PAUSED'
+        ? h('button', {id: 'resume', type: 'button', onclick: () => act('Resume', async () => {
+          draw(await api(`${path(code)}/resume`, {method: 'POST'}));
+          fill(message, notice('ok', 'Resumed: delivery goes on.'));
+        })}, 'Resume')
+        : h('button', {id: 'pause', type: 'button', onclick: () => act('Pause', async () => {
+          draw(await api(`${path(code)}/pause`, {method: 'POST'}));
+          fill(message, notice('ok', 'Paused: attempts in flight finish, no new one starts.'));
+        })}, 'Pause'),
+      h('button', {id: 'send-test', type: 'button', class: 'secondary', onclick: () => act('Send test', sendTest)},
+        'Send test request'),
+      h('button', {id: 'rotate', type: 'button', class: 'secondary', onclick: () => act('Rotate', rotate)},
+        d.signing ? 'Rotate signing secret' : 'Turn on signing'));
+    if (!form.dirty()) form.show(d);
+  }
+
+  async function sendTest() {
+    fill(testPanel, h('p', {class: 'muted'}, 'Sending one test request…'));
+    const r = await api(`${path(code)}/test`, {method: 'POST'});
+    fill(testPanel, h('div', {id: 'test-result', class: `test-result ${r.delivered ? 'ok' : 'bad'}`},
+      h('h3', {}, r.delivered ? 'The receiver took the test request' : 'The test request was not delivered'),
+      h('dl', {class: 'facts'},
+        h('dt', {}, 'Status'), h('dd', {class: 'status-code'}, r.statusCode ?? 'no response'),
+        h('dt', {}, 'Duration'), h('dd', {}, `${r.durationMs ?? '—'} ms`),
+        r.error && [h('dt', {}, 'Error'), h('dd', {class: 'error'}, r.error)]),
+      r.responseExcerpt ? h('pre', {class: 'excerpt'}, r.responseExcerpt)
+        : h('p', {class: 'muted'}, 'The response had no body.')));
+  }
+
+  async function rotate() {
+    const warning = shown?.signing
+      ? 'Make a new signing secret? For 24 hours requests carry signatures of both the old and the new one.'
+      : 'Sign every request from now on with a new secret?';
+    if (!confirm(warning)) return;
+    const r = await api(`${path(code)}/rotate-secret`, {method: 'POST'});
+    fill(testPanel, h('div', {class: 'secret-once'},
+      h('h3', {}, 'New signing secret'),
+      h('p', {}, 'Shown this once: copy it to the receiver now. Hookline keeps it encrypted and never shows it again.'),
+      h('input', {id: 'new-secret', class: 'mono', readonly: true, value: r.signingSecret, onfocus: e => e.target.select()}),
+      r.previousSecretValidHours ? h('p', {class: 'muted'},
+        `The previous secret keeps signing too for ${r.previousSecretValidHours} hours.`) : null));
+    draw(await api(path(code)));
+  }
+
+  async function refresh() {
+    if (!code) return null;
+    try {
+      draw(await api(path(code)));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        fill(el, h('p', {class: 'crumbs'}, h('a', {href: '#/destinations'}, '← Destinations')),
+          h('h1', {}, 'Destination ', h('span', {class: 'mono'}, code)),
+          notice('error', `Template “${code}” has no destination. `, h('a', {href: '#/destinations/new'},
+            'Create one.')));
+        return {stop: true};
+      }
+      throw e;
+    }
+    return null;
+  }
+
+  return {el, refresh, title: code ? `Destination ${code}` : 'New destination'};
+}
