@@ -3,6 +3,7 @@ package io.hookline.ingest;
 import io.hookline.api.ApiKeyAuth;
 import io.hookline.api.ConsoleRoutes;
 import io.hookline.api.DestinationRoutes;
+import io.hookline.api.DocsRoutes;
 import io.hookline.api.ErrorHandlers;
 import io.hookline.api.ImportRoutes;
 import io.hookline.api.SystemRoutes;
@@ -56,6 +57,7 @@ public final class IngestVerticle extends VerticleBase {
     router = Router.router(vertx);
     new SystemRoutes(db.pool(), config.instanceId()).mount(router);
     ConsoleRoutes.mount(router);
+    DocsRoutes.mount(router);
     if (!config.apiKeys().isEmpty()) {
       router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
     }

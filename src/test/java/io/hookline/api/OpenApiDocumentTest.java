@@ -14,7 +14,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** GET /openapi.json serves the document, and the document's operations are exactly the router's routes. */
+/**
+ * GET /openapi.json serves the document, /docs/ shows it in Swagger UI, and the document's operations are exactly the
+ * router's routes.
+ */
 class OpenApiDocumentTest extends SharedServerTest {
 
   @Test
@@ -25,6 +28,24 @@ class OpenApiDocumentTest extends SharedServerTest {
     JsonObject served = r.json();
     assertThat(served).isEqualTo(OpenApiCheck.document());
     assertThat(served.getString("openapi")).startsWith("3.1.");
+  }
+
+  @Test
+  void swaggerUiAtDocsShowsTheServersDocumentFromTheServersOwnFiles() {
+    Api.Response page = api.get("/docs/");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).startsWith("text/html");
+    assertThat(page.body()).contains("./swagger-ui-bundle.js", "./swagger-initializer.js").doesNotContain("//");
+    Api.Response initializer = api.get("/docs/swagger-initializer.js");
+    assertThat(initializer.status()).isEqualTo(200);
+    assertThat(initializer.body()).contains("url: \"/openapi.json\"", "validatorUrl: \"none\"")
+        .doesNotContain("petstore");
+    Api.Response bundle = api.get("/docs/swagger-ui-bundle.js");
+    assertThat(bundle.status()).isEqualTo(200);
+    assertThat(bundle.header("Content-Type")).startsWith("text/javascript");
+    Api.Response bare = api.get("/docs");
+    assertThat(bare.status()).isEqualTo(302);
+    assertThat(bare.header("Location")).isEqualTo("/docs/");
   }
 
   @Test

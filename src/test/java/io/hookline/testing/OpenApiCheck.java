@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.JsonSchema;
@@ -30,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * operation's documented statuses must include its status, the media types documented for that status its
  * Content-Type, and vertx-openapi's response validator must accept its headers and body. {@link Api} checks every
  * response it receives, so each status and body shape a test sees is held to the document. A path the document does
- * not have must answer the router's 404 or 405 problem.
+ * not have (and that is not a file below a documented folder such as {@code /console/}) must answer the router's 404
+ * or 405 problem.
  *
  * <p>vertx-openapi 5.0.7 loads a contract only when every media type in it is one it parses (JSON, text/plain,
  * octet-stream, multipart), so it is given an adapted copy: a {@code +json} type (application/problem+json) becomes
@@ -104,6 +107,9 @@ public final class OpenApiCheck {
     String path = pathAndQuery.split("[?#]", 2)[0];
     String what = method + " " + path + " answered " + r.status();
     Operation operation = contract.findOperation(path, HttpMethod.valueOf(method));
+    if (operation == null) {
+      operation = staticFiles(path, HttpMethod.valueOf(method));
+    }
     String contentType = r.header("Content-Type");
     if (operation == null) {
       if (r.status() != 404 && r.status() != 405) {
@@ -131,7 +137,7 @@ public final class OpenApiCheck {
           + "; the document gives " + (mediaTypes.isEmpty() ? "no body" : mediaTypes) + "\n" + r.body());
     }
     Map<String, String> headers = new HashMap<>();
-    r.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
+    r.headers().map().forEach((name, values) -> headers.put(name, headerValue(values.get(0))));
     ValidatableResponse response = mediaTypes.isEmpty() ? ValidatableResponse.create(r.status(), headers)
         : ValidatableResponse.create(r.status(), headers, Buffer.buffer(r.body(), StandardCharsets.UTF_8.name()),
             adaptedMediaType(type));
@@ -140,6 +146,35 @@ public final class OpenApiCheck {
     } catch (Exception e) {
       throw new AssertionError(what + ", which does not fit the document's " + operation.getOperationId() + ": "
           + e.getMessage() + "\n" + r.body(), e);
+    }
+  }
+
+  /**
+   * A documented path other than {@code /} that ends in {@code /} is a folder of static files: it answers for the
+   * files below it and, with a redirect, for itself without the {@code /}.
+   */
+  private Operation staticFiles(String path, HttpMethod method) {
+    for (Operation operation : contract.operations()) {
+      String folder = operation.getOpenAPIPath();
+      if (folder.length() > 1 && folder.endsWith("/") && operation.getHttpMethod().equals(method)
+          && (path.startsWith(folder) || path.equals(folder.substring(0, folder.length() - 1)))) {
+        return operation;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The value as vertx-openapi 5.0.7 decodes it: it reads a header as JSON, and text that is not JSON as a string by
+   * putting quotes around it, which breaks on text with quotes of its own ({@code Bearer realm="hookline"}); such
+   * text is handed over as a JSON string.
+   */
+  private static String headerValue(String value) {
+    try {
+      Json.decodeValue(value);
+      return value;
+    } catch (DecodeException e) {
+      return Json.encode(value);
     }
   }
 
