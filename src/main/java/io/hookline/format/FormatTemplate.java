@@ -21,12 +21,12 @@ import java.util.regex.Pattern;
  * <p>The name between the braces is taken verbatim (no trimming, no paths): {@code {{a.b}}} is the value of the key
  * {@code "a.b"}, as in the importer whose formats these are.
  */
-public final class FormatTemplate {
+final class FormatTemplate {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
 
   /** Literal bytes, or a hole for the value of variable {@code slot}, whole ({@code exact}) or as text. */
-  public record Part(byte[] literal, int slot, boolean exact) {}
+  record Part(byte[] literal, int slot, boolean exact) {}
 
   private final List<Part> parts;
   private final List<String> names;
@@ -36,19 +36,19 @@ public final class FormatTemplate {
     this.names = names;
   }
 
-  public static FormatTemplate compile(JsonObject format) {
+  static FormatTemplate compile(JsonObject format) {
     Builder b = new Builder();
     b.value(format);
     b.flush();
     return new FormatTemplate(List.copyOf(b.parts), List.copyOf(b.slots.keySet()));
   }
 
-  public List<Part> parts() {
+  List<Part> parts() {
     return parts;
   }
 
   /** The variables named by the placeholders; a part's slot is an index into this list. */
-  public List<String> names() {
+  List<String> names() {
     return names;
   }
 

@@ -65,10 +65,9 @@ public final class SecretReseal {
             if (stale(current) || stale(previous)) {
               Buffer newCurrent = reseal(current);
               Buffer newPrevious = reseal(previous);
-              if (newCurrent != null || current == null) {
-                if (newPrevious != null || previous == null) {
-                  updates.add(Tuple.of(r.getString("template"), newCurrent, newPrevious, current, previous));
-                }
+              boolean opened = (current == null || newCurrent != null) && (previous == null || newPrevious != null);
+              if (opened) {
+                updates.add(Tuple.of(r.getString("template"), newCurrent, newPrevious, current, previous));
               }
             }
           }

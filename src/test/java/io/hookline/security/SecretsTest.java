@@ -142,7 +142,7 @@ class SecretsTest {
   }
 
   /**
-   * The production appenders (hookline-log-appenders.xml, as logback.xml includes them) loaded into this context,
+   * The production JSON appender (hookline-log-json.xml, as logback.xml includes it) loaded into this context,
    * "json" attached to the root and writing to a captured standard output, the test's own console appender detached
    * meanwhile so that standard output holds nothing but the JSON log.
    */
@@ -163,7 +163,7 @@ class SecretsTest {
       System.setOut(new PrintStream(log.captured, true, StandardCharsets.UTF_8));
       JoranConfigurator joran = new JoranConfigurator();
       joran.setContext(context);
-      joran.doConfigure(new ByteArrayInputStream(("<configuration><include resource=\"hookline-log-appenders.xml\"/>"
+      joran.doConfigure(new ByteArrayInputStream(("<configuration><include resource=\"hookline-log-json.xml\"/>"
           + "<logger name=\"json-log-capture\" additivity=\"false\"><appender-ref ref=\"json\"/></logger>"
           + "</configuration>").getBytes(StandardCharsets.UTF_8)));
       log.json = context.getLogger("json-log-capture").getAppender("json");

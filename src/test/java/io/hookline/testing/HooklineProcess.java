@@ -64,6 +64,11 @@ public final class HooklineProcess implements AutoCloseable {
 
   /** Starts the jar and waits for its "listening" line. */
   public static HooklineProcess start(Home home, String instanceId) {
+    return start(home, instanceId, Map.of());
+  }
+
+  /** Starts the jar with more HOOKLINE_* variables (they win over the ones set here). */
+  public static HooklineProcess start(Home home, String instanceId, Map<String, String> moreEnv) {
     Path log = home.dir().resolve(instanceId + "-" + System.nanoTime() + ".log");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -79,6 +84,7 @@ public final class HooklineProcess implements AutoCloseable {
     env.put("HOOKLINE_INSTANCE_ID", instanceId);
     env.put("HOOKLINE_DATA_DIR", home.dir().resolve("data").toString());
     env.put("HOOKLINE_ENCRYPTION_KEY", ENCRYPTION_KEY);
+    env.putAll(moreEnv);
     Process process;
     try {
       process = pb.start();
