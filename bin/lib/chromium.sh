@@ -20,7 +20,7 @@ ensure_chromium() {
   local sudo=()
   [[ $EUID -eq 0 ]] || sudo=(sudo)
   "${sudo[@]}" apt-get update -q >&2 || { printf 'hookline: error: apt-get update failed\n' >&2; return 1; }
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver >&2 || {
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-dejavu-core >&2 || {
     printf 'hookline: error: apt-get install chromium chromium-driver failed\n' >&2
     return 1
   }

@@ -21,7 +21,7 @@ const routes = [
 const main = document.getElementById('view');
 const banner = document.getElementById('banner');
 let view = null;
-let busy = false;
+let refreshing = null; // the view whose refresh is in flight
 let stopped = false;
 
 function route() {
@@ -43,9 +43,11 @@ function route() {
 
 /** Refreshes the view shown, one refresh at a time; a view that says stop (an unknown import) is left as it is. */
 async function refresh() {
-  if (busy || stopped || !view || document.hidden || document.getElementById('key-dialog').open) return;
-  busy = true;
+  if (!view || refreshing === view || stopped || document.hidden || document.getElementById('key-dialog').open) {
+    return;
+  }
   const current = view;
+  refreshing = current;
   try {
     const result = await current.refresh();
     if (current === view) {
@@ -55,25 +57,25 @@ async function refresh() {
   } catch (e) {
     if (current === view) showLoadError(e);
   } finally {
-    busy = false;
+    if (refreshing === current) refreshing = null;
   }
 }
 
 function showLoadError(e) {
-  if (e instanceof ApiError && e.status === 401) return; // the key prompt is up
+  // the key prompt, or the banner, says it already
+  if ((e instanceof ApiError && e.status === 401) || e instanceof Unreachable) return;
   let box = view.el.querySelector(':scope > .load-error');
   if (!box) {
     box = notice('error');
     box.classList.add('load-error');
     view.el.prepend(box);
   }
-  fill(box, e instanceof Unreachable ? 'The server did not answer; this page shows what it last had.'
-    : `Could not load: ${e.message}`);
+  fill(box, `Could not load: ${e.message}`);
 }
 
 connection.addEventListener('unreachable', () => {
-  fill(banner, `Cannot reach the Hookline server at ${location.host} (last try ${new Date().toLocaleTimeString()}). `
-    + 'Retrying every few seconds…');
+  fill(banner, `Cannot reach the Hookline server at ${location.host} (last try at `
+    + `${new Date().toTimeString().slice(0, 8)}); the page shows what it last had, and tries again every 2 s.`);
   banner.hidden = false;
 });
 connection.addEventListener('reachable', () => {

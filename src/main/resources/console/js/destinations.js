@@ -1,6 +1,6 @@
 // Destinations: the list with their state, and one destination's settings, state and actions.
 import {api, withQuery, enc, ApiError} from './api.js';
-import {h, fill, badge, number, notice} from './dom.js';
+import {h, fill, head, badge, number, notice} from './dom.js';
 import {settingsForm} from './settings-form.js';
 
 const PAGE_SIZE = 100;
@@ -15,8 +15,8 @@ export function destinationsView(query) {
       h('a', {href: '#/destinations/new', class: 'button', id: 'new-destination'}, 'New destination')),
     message,
     h('table', {class: 'list', id: 'destinations'},
-      h('thead', {}, h('tr', {}, ['Template', 'State', 'Callback URL', 'Chunk size', 'Retries', 'Rate limit',
-        'Concurrency', 'Signing'].map(t => h('th', {}, t)))),
+      head('Template', 'State', 'Callback URL', ['Chunk size', 'num'], ['Retries', 'num'], ['Rate limit', 'num'],
+        ['Concurrency', 'num'], 'Signing'),
       body),
     pager);
 
@@ -43,7 +43,7 @@ export function destinationsView(query) {
 
 /** One destination (code null: a new one). */
 export function destinationView(code) {
-  const path = code => `/v1/templates/${enc(code)}/destination`;
+  const path = template => `/v1/templates/${enc(template)}/destination`;
   const message = h('div', {class: 'view-message'});
   const head = h('div', {class: 'panel-head'});
   const actions = h('div', {class: 'actions'});
@@ -54,6 +54,7 @@ export function destinationView(code) {
     else draw(saved);
   }, error => fill(message, error && notice('error', error)));
   let shown = null;
+  let drawn = ''; // state and signing the head and the buttons show; redrawn only when they change
 
   const el = h('div', {class: 'view destination'},
     h('p', {class: 'crumbs'}, h('a', {href: '#/destinations'}, '← Destinations')),
@@ -73,6 +74,9 @@ export function destinationView(code) {
   function draw(d) {
     shown = d;
     el.dataset.state = d.state;
+    if (!form.dirty()) form.show(d);
+    if (drawn === `${d.state} ${d.signing}`) return;
+    drawn = `${d.state} ${d.signing}`;
     fill(head, h('div', {}, h('span', {class: 'muted'}, 'State '), h('span', {id: 'state'}, badge(d.state)),
       h('span', {class: 'muted'}, d.state === 'PAUSED' ? ' — no new attempt starts; pages wait without spending retries'
         : d.state === 'CIRCUIT_OPEN' ? ' — it kept failing; Hookline probes it before sending more' : '')),
@@ -91,7 +95,6 @@ export function destinationView(code) {
         'Send test request'),
       h('button', {id: 'rotate', type: 'button', class: 'secondary', onclick: () => act('Rotate', rotate)},
         d.signing ? 'Rotate signing secret' : 'Turn on signing'));
-    if (!form.dirty()) form.show(d);
   }
 
   async function sendTest() {

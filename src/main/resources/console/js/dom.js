@@ -24,6 +24,12 @@ export function fill(el, ...children) {
   return el;
 }
 
+/** A table head; a column given as [label, 'num'] holds numbers and is aligned right. */
+export function head(...columns) {
+  return h('thead', {}, h('tr', {}, columns.map(c => (Array.isArray(c)
+    ? h('th', {class: c[1]}, c[0]) : h('th', {}, c)))));
+}
+
 export function badge(word) {
   return h('span', {class: `badge ${String(word ?? '').toLowerCase()}`}, word ?? '—');
 }

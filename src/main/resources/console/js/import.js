@@ -1,6 +1,6 @@
 // One import: its progress, its pages (chunks) and its attempt log (or only the failures), and redeliver.
 import {api, withQuery, enc, ApiError} from './api.js';
-import {h, fill, badge, time, number, duration, progressBar, notice} from './dom.js';
+import {h, fill, head, badge, time, number, duration, progressBar, notice} from './dom.js';
 import {rate} from './rate.js';
 
 const CHUNK_STATUSES = ['PENDING', 'RETRYING', 'DELIVERED', 'UNDELIVERED'];
@@ -12,6 +12,7 @@ export function importView(uploadId) {
   let chunkPages = [null]; // the `after` cursor of every chunk page seen, for back and forth
   let failedOnly = true;
   let attemptPages = [null];
+  let lastSeen = null;
 
   const summary = h('div', {class: 'summary'});
   const message = h('div', {class: 'view-message'});
@@ -43,14 +44,14 @@ export function importView(uploadId) {
       h('div', {class: 'panel-head'}, h('h2', {}, 'Attempt log'),
         h('label', {class: 'toggle'}, failedBox, ' failures only')),
       h('table', {class: 'list', id: 'attempts'},
-        h('thead', {}, h('tr', {}, ['Page', 'Attempt', 'Started', 'Duration', 'Status', 'Error', 'Response']
-          .map(t => h('th', {}, t)))), attemptBody),
+        head(['Page', 'num'], ['Attempt', 'num'], 'Started', ['Duration', 'num'], ['Status', 'num'], 'Error',
+          'Response'), attemptBody),
       attemptEmpty, attemptPager),
     h('section', {class: 'panel'},
       h('div', {class: 'panel-head'}, h('h2', {}, 'Pages'), h('label', {}, 'Show ', chunkFilter)),
       h('table', {class: 'list', id: 'chunks'},
-        h('thead', {}, h('tr', {}, ['Page', 'Records', 'Status', 'Attempts', 'Last status', 'Last error',
-          'Next attempt', 'Delivered'].map(t => h('th', {}, t)))), chunkBody),
+        head(['Page', 'num'], ['Records', 'num'], 'Status', ['Attempts', 'num'], ['Last status', 'num'],
+          'Last error', 'Next attempt', 'Delivered'), chunkBody),
       chunkPager));
 
   async function redeliver() {
@@ -123,7 +124,12 @@ export function importView(uploadId) {
       throw e;
     }
     drawSummary(imp);
-    await Promise.all([refreshChunks(), refreshAttempts()]);
+    // a finished import's tables change only when its counts do (a redeliver); a running one's on every attempt
+    const seen = JSON.stringify([imp.status, imp.chunks, imp.completedAt]);
+    if (!imp.completedAt || seen !== lastSeen) {
+      await Promise.all([refreshChunks(), refreshAttempts()]);
+      lastSeen = seen;
+    }
     return null;
   }
 

@@ -1,6 +1,6 @@
 // Imports, newest first, filtered by template and status; every row's bar follows its import while it runs.
 import {api, withQuery, enc} from './api.js';
-import {h, fill, badge, time, number, progressBar} from './dom.js';
+import {h, fill, head, badge, time, number, progressBar} from './dom.js';
 import {rate} from './rate.js';
 import {throughputPanel} from './throughput.js';
 
@@ -33,8 +33,7 @@ export function importsView(query) {
     throughputPanel(),
     h('h1', {}, 'Imports'), filters, message,
     h('table', {class: 'list', id: 'imports'},
-      h('thead', {}, h('tr', {}, ['Upload ID', 'Template', 'Status', 'Progress', 'Records', 'Created', 'Finished',
-        'Rate'].map(t => h('th', {}, t)))),
+      head('Upload ID', 'Template', 'Status', 'Progress', ['Records', 'num'], 'Created', 'Finished', ['Rate', 'num']),
       body),
     pager);
 

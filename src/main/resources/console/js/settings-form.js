@@ -52,7 +52,8 @@ export function settingsForm(code, onSaved, onProblem) {
 
   const secretHint = h('small', {class: 'hint', id: 'secret-hint'});
   const el = h('form', {class: 'settings', id: 'settings', novalidate: true, onsubmit: submit,
-    oninput: () => { dirty = true; }},
+    // once a person is at the form, the page stops refreshing it from the server
+    oninput: () => { dirty = true; }, onfocusin: () => { dirty = true; }},
   code ? null : fieldRow('template', 'Template code', 'text', '1 to 100 of A-Z a-z 0-9 _ -'),
   FIELDS.map(f => fieldRow(...f)),
   h('div', {class: 'field'}, h('span'), secretHint),

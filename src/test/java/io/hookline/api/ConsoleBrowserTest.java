@@ -1,0 +1,314 @@
+package io.hookline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookline.testing.Api;
+import io.hookline.testing.Records;
+import io.hookline.testing.SharedServerTest;
+import io.hookline.testing.Sink;
+import io.hookline.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real headless Chromium (Debian's, through its chromedriver; nothing is downloaded), against the
+ * shared server and receivers of the test. One browser for the class. Every page visited leaves a screenshot in
+ * target/console-screenshots/.
+ */
+class ConsoleBrowserTest extends SharedServerTest {
+
+  private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
+  private static WebDriver browser;
+  private static Path profile;
+
+  @BeforeAll
+  static void startBrowser() throws IOException {
+    profile = Files.createTempDirectory("hookline-chromium");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(System.getenv().getOrDefault("HOOKLINE_CHROMIUM", "/usr/bin/chromium"));
+    // as root, in a container, offline: no sandbox, no GPU, nothing fetched in the background
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1400,1000");
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(System.getenv().getOrDefault("HOOKLINE_CHROMEDRIVER", "/usr/bin/chromedriver")))
+        .build();
+    browser = new ChromeDriver(service, options);
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterAll
+  static void stopBrowser() throws IOException {
+    if (browser != null) {
+      browser.quit();
+    }
+    try (var files = Files.walk(profile)) {
+      files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    }
+  }
+
+  /** A script error fails the test that caused it; answers the server refused (a 401, a 404) are not errors. */
+  @AfterEach
+  void noScriptErrors() {
+    List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel() == Level.SEVERE && !e.getMessage().contains("Failed to load resource"))
+        .map(LogEntry::getMessage).toList();
+    assertThat(errors).isEmpty();
+  }
+
+  @Test
+  void anImportsBarFillsWhileTheConsoleWatchesUntilItIsCompleted() {
+    String template = Api.uniqueTemplate("console-ok");
+    api.destination(template, new JsonObject().put("callbackUrl", sink.url()).put("chunkSize", 10));
+    // paused first, so that the page is seen before any page is delivered and has to follow the import by itself
+    assertThat(api.post("/v1/templates/" + template + "/destination/pause", null).status()).isEqualTo(200);
+    String uploadId = api.importRecords(template, Records.of(50), null);
+
+    open(api, "#/imports?template=" + template);
+    By row = By.cssSelector("#imports tr[data-upload-id='" + uploadId + "']");
+    waitFor("the import listed, nothing delivered", d -> d.findElement(row).getAttribute("data-status").equals("QUEUED")
+        && bar(d.findElement(row)).getAttribute("aria-valuenow").equals("0"));
+
+    assertThat(api.post("/v1/templates/" + template + "/destination/resume", null).status()).isEqualTo(200);
+    waitFor("the import COMPLETED with a full bar", d -> {
+      WebElement r = d.findElement(row);
+      WebElement bar = bar(r);
+      WebElement delivered = bar.findElement(By.cssSelector(".delivered"));
+      return r.getAttribute("data-status").equals("COMPLETED")
+          && r.findElement(By.cssSelector(".status")).getText().contains("COMPLETED")
+          && bar.getAttribute("aria-valuenow").equals("5") && bar.getAttribute("aria-valuemax").equals("5")
+          && delivered.getRect().getWidth() == bar.getRect().getWidth()
+          && r.getText().contains("5 delivered");
+    });
+    assertThat(browser.findElement(row).findElement(By.cssSelector(".rate")).getText()).contains("rec/s");
+    screenshot("imports");
+  }
+
+  @Test
+  void theFailureLogShowsTheReceiversErrorAndRedeliverBringsThePagesHome() {
+    String template = Api.uniqueTemplate("console-fail");
+    AtomicBoolean failing = new AtomicBoolean(true);
+    sink.answer(r -> template.equals(r.json().getString("template")) && failing.get()
+        ? Sink.Reply.status(500).withBody("ledger locked by nightly batch") : Sink.Reply.ok());
+    api.destination(template, new JsonObject().put("callbackUrl", sink.url()).put("chunkSize", 10)
+        .put("retryCount", 0));
+    String uploadId = api.importRecords(template, Records.of(30), null);
+    assertThat(api.awaitFinished(uploadId, Duration.ofSeconds(30)).getString("status")).isEqualTo("FAILED");
+
+    open(api, "#/imports/" + uploadId);
+    waitFor("the import shown as FAILED", d -> "FAILED".equals(d.findElement(By.cssSelector(".summary"))
+        .getAttribute("data-status")));
+    assertThat(browser.findElement(By.id("failed-only")).isSelected()).isTrue();
+    waitFor("three failed attempts in the failure log", d -> {
+      List<WebElement> rows = d.findElements(By.cssSelector("#attempts tbody tr"));
+      return rows.size() == 3 && rows.stream().allMatch(r -> r.getText().contains("500")
+          && r.getText().contains("ledger locked by nightly batch"));
+    });
+    screenshot("import-failed");
+
+    failing.set(false);
+    click(By.id("redeliver"));
+    waitFor("redeliver saying how many pages it requeued", d -> d.findElement(By.cssSelector(".notice.ok")).getText()
+        .equals("Requeued 3 pages for delivery."));
+    waitFor("the import COMPLETED after redeliver", d -> "COMPLETED".equals(d.findElement(By.cssSelector(".summary"))
+        .getAttribute("data-status")));
+    waitFor("every page DELIVERED in the page table", d -> {
+      List<WebElement> rows = d.findElements(By.cssSelector("#chunks tbody tr"));
+      return rows.size() == 3 && rows.stream().allMatch(r -> "DELIVERED".equals(r.getAttribute("data-status")));
+    });
+    assertThat(browser.findElement(By.id("redeliver")).isEnabled()).isFalse();
+    assertThat(sink.receivedFor(uploadId)).hasSize(6);
+    screenshot("import-redelivered");
+  }
+
+  @Test
+  void aDestinationIsPausedResumedEditedTestedAndGetsANewSecret() {
+    String template = Api.uniqueTemplate("console-dest");
+    sink.answer(r -> r.json().getString("uploadId").startsWith("test_")
+        ? Sink.Reply.ok().withBody("{\"hello\":\"from the receiver\"}") : Sink.Reply.ok());
+    api.destination(template, new JsonObject().put("callbackUrl", sink.url()));
+
+    // other tests' destinations share the database: the page that starts where this one's code does (a prefix of a
+    // code sorts before it)
+    open(api, "#/destinations?after=" + template.substring(0, template.length() - 1));
+    By row = By.cssSelector("#destinations tr[data-template='" + template + "']");
+    waitFor("the destination listed as ACTIVE", d -> "ACTIVE".equals(d.findElement(row).getAttribute("data-state")));
+    screenshot("destinations");
+    click(row, By.linkText(template));
+
+    waitFor("its state", d -> d.findElement(By.id("state")).getText().equals("ACTIVE"));
+    click(By.id("pause"));
+    waitFor("PAUSED", d -> d.findElement(By.id("state")).getText().equals("PAUSED"));
+    assertThat(api.get("/v1/templates/" + template + "/destination").json().getString("state")).isEqualTo("PAUSED");
+    click(By.id("resume"));
+    waitFor("ACTIVE again", d -> d.findElement(By.id("state")).getText().equals("ACTIVE"));
+    assertThat(api.get("/v1/templates/" + template + "/destination").json().getString("state")).isEqualTo("ACTIVE");
+
+    click(By.id("send-test"));
+    waitFor("the receiver's answer", d -> {
+      String text = d.findElement(By.id("test-result")).getText();
+      return text.contains("200") && text.contains("{\"hello\":\"from the receiver\"}");
+    });
+    assertThat(sink.received()).anyMatch(r -> r.json().getString("uploadId").startsWith("test_")
+        && template.equals(r.json().getString("template")));
+
+    // the server's validation error next to its field, then a good value saved
+    WebElement chunkSize = browser.findElement(By.id("field-chunkSize"));
+    chunkSize.clear();
+    chunkSize.sendKeys("0");
+    click(By.id("save"));
+    waitFor("chunkSize's error next to it", d -> d.findElement(By.id("error-chunkSize")).getText()
+        .startsWith("chunkSize ") && d.findElement(By.cssSelector("[data-field=chunkSize]")).getAttribute("class")
+        .contains("invalid"));
+    assertThat(browser.findElement(By.id("error-callbackUrl")).getText()).isEmpty();
+    screenshot("destination-invalid");
+    chunkSize = browser.findElement(By.id("field-chunkSize"));
+    chunkSize.clear();
+    chunkSize.sendKeys("25");
+    click(By.id("save"));
+    waitFor("saved", d -> d.findElement(By.cssSelector(".notice.ok")).getText().equals("Saved."));
+    assertThat(api.get("/v1/templates/" + template + "/destination").json().getInteger("chunkSize")).isEqualTo(25);
+    assertThat(browser.findElement(By.id("error-chunkSize")).getText()).isEmpty();
+
+    click(By.id("rotate"));
+    browser.switchTo().alert().accept();
+    waitFor("the new secret, shown once", d -> d.findElement(By.id("new-secret")).getAttribute("value")
+        .startsWith("whsec_"));
+    assertThat(api.get("/v1/templates/" + template + "/destination").json().getBoolean("signing")).isTrue();
+    waitFor("signing shown as set, masked", d -> d.findElement(By.id("field-signingSecret")).getAttribute("placeholder")
+        .contains("set") && d.findElement(By.id("field-signingSecret")).getAttribute("value").isEmpty());
+    screenshot("destination");
+  }
+
+  @Test
+  void anUnknownImportAndAnEmptyListAreSaidSo() {
+    open(api, "#/imports/no-such-import");
+    waitFor("the unknown import said so", d -> d.findElement(By.cssSelector(".notice.error")).getText()
+        .contains("No import with upload ID “no-such-import”"));
+    screenshot("import-unknown");
+    open(api, "#/imports?template=" + Api.uniqueTemplate("console-none"));
+    waitFor("the empty list said so", d -> d.findElement(By.cssSelector(".view-message .empty")).getText()
+        .equals("No imports match these filters."));
+  }
+
+  /** A server with keys: the files load, the page asks for a key, a wrong one asks again, a right one is kept. */
+  @Test
+  void onAServerWithKeysThePageAsksForOneAndSaysWhenTheServerIsGone() throws Exception {
+    TestServer keyed = TestServer.start(Map.of("HOOKLINE_API_KEYS", "console-key-1"));
+    boolean stopped = false;
+    try {
+      Api withKey = keyed.api().withKey("console-key-1");
+      String template = Api.uniqueTemplate("console-keyed");
+      withKey.destination(template, new JsonObject().put("callbackUrl", sink.url()));
+      String uploadId = withKey.importRecords(template, Records.of(3), null);
+      open(keyed.api(), "#/imports?template=" + template);
+      waitFor("the key prompt", d -> d.findElement(By.id("key-dialog")).isDisplayed()
+          && d.findElement(By.id("key-message")).getText().equals("This server needs an API key."));
+      screenshot("api-key");
+
+      enterKey("not-the-key");
+      waitFor("the prompt again, saying the key was refused", d -> d.findElement(By.id("key-dialog")).isDisplayed()
+          && d.findElement(By.id("key-message")).getText().startsWith("The server refused this API key."));
+      assertThat(sessionKey()).isNull();
+
+      enterKey("console-key-1");
+      waitFor("the import listed, read with the key", d -> !d.findElement(By.id("key-dialog")).isDisplayed()
+          && d.findElements(By.cssSelector("#imports tr[data-upload-id='" + uploadId + "']")).size() == 1);
+      assertThat(sessionKey()).isEqualTo("console-key-1");
+      assertThat(browser.findElements(By.cssSelector(".load-error"))).isEmpty();
+
+      keyed.stop();
+      stopped = true;
+      waitFor("the banner saying the server cannot be reached", d -> d.findElement(By.id("banner")).isDisplayed()
+          && d.findElement(By.id("banner")).getText().startsWith("Cannot reach the Hookline server"));
+      screenshot("unreachable");
+    } finally {
+      if (!stopped) {
+        keyed.stop();
+      }
+    }
+  }
+
+  private static void open(Api server, String hash) {
+    browser.get(server.base() + "/console/" + hash);
+  }
+
+  /** Clicks what the locators find, looking it up again when the page redrew it in between. */
+  private static void click(By... path) {
+    waitFor("to click " + java.util.Arrays.toString(path), d -> {
+      WebElement e = d.findElement(path[0]);
+      for (int i = 1; i < path.length; i++) {
+        e = e.findElement(path[i]);
+      }
+      e.click();
+      return true;
+    });
+  }
+
+  private static WebElement bar(WebElement row) {
+    return row.findElement(By.cssSelector("[role=progressbar]"));
+  }
+
+  private static void enterKey(String key) {
+    WebElement input = browser.findElement(By.id("key-input"));
+    input.clear();
+    input.sendKeys(key);
+    click(By.id("key-submit"));
+  }
+
+  private static Object sessionKey() {
+    return ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('hookline.apiKey')");
+  }
+
+  /** Waits for a state of the page; elements are redrawn as the page refreshes, so a stale one is looked up again. */
+  private static void waitFor(String what, ExpectedCondition<Boolean> condition) {
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .ignoring(NoSuchElementException.class)
+        .ignoring(StaleElementReferenceException.class)
+        .withMessage(what)
+        .until(condition);
+  }
+
+  /** The whole page: the window grows to the page's height for the shot. */
+  private static void screenshot(String name) {
+    Number height = (Number) ((JavascriptExecutor) browser)
+        .executeScript("return document.documentElement.scrollHeight");
+    browser.manage().window().setSize(new Dimension(1400, Math.max(1000, Math.min(4000, height.intValue()))));
+    byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+    browser.manage().window().setSize(new Dimension(1400, 1000));
+    try {
+      Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
