@@ -13,6 +13,7 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Response;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
 import java.io.IOException;
@@ -124,7 +125,7 @@ public final class OpenApiCheck {
       }
       return;
     }
-    io.vertx.openapi.contract.Response documented = operation.getResponse(r.status());
+    Response documented = operation.getResponse(r.status());
     if (documented == null) {
       throw new AssertionError(what + ", a status the document does not give for " + operation.getOperationId()
           + "\n" + r.body());
