@@ -35,6 +35,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -229,6 +230,7 @@ public final class Main {
     private final HooklineConfig config;
     private Database db;
     private int port;
+    private IngestVerticle api;
     private String ingestDeployment;
     private String listenerDeployment;
     private String senderDeployment;
@@ -290,7 +292,8 @@ public final class Main {
                 created.add(verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(eventLoops)).map(deployment -> {
-                port = created.get(0).actualPort();
+                api = created.get(0);
+                port = api.actualPort();
                 return deployment;
               });
             })
@@ -309,6 +312,11 @@ public final class Main {
 
     public int port() {
       return port;
+    }
+
+    /** The API's routes, as one of the HTTP verticles serves them. */
+    public Router router() {
+      return api.router();
     }
 
     /** The JVM's memory, GC, CPU and threads in /metrics (jvm_*, process_*, system_*). */

@@ -3,6 +3,7 @@ package io.hookline.ingest;
 import io.hookline.api.ApiKeyAuth;
 import io.hookline.api.ConsoleRoutes;
 import io.hookline.api.DestinationRoutes;
+import io.hookline.api.DocsRoutes;
 import io.hookline.api.ErrorHandlers;
 import io.hookline.api.ImportRoutes;
 import io.hookline.api.SystemRoutes;
@@ -32,6 +33,7 @@ public final class IngestVerticle extends VerticleBase {
   private final WebhookClient.Factory clients;
   private final int port;
   private HttpServer server;
+  private Router router;
 
   public IngestVerticle(HooklineConfig config, Database db, SecretBox secrets, WebhookClient.Factory clients,
       int port) {
@@ -52,9 +54,10 @@ public final class IngestVerticle extends VerticleBase {
         secrets, UploadSlots.of(vertx, limits.maxConcurrentUploads(), limits.maxConcurrentUploadsPerKey()),
         PageBudget.of(vertx, limits.maxPendingPageBytes()));
 
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     new SystemRoutes(db.pool(), config.instanceId()).mount(router);
     ConsoleRoutes.mount(router);
+    DocsRoutes.mount(router);
     if (!config.apiKeys().isEmpty()) {
       router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
     }
@@ -77,6 +80,11 @@ public final class IngestVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The routes this instance serves (every instance serves the same). */
+  public Router router() {
+    return router;
   }
 
   @Override

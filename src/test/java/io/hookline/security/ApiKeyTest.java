@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** API keys guard every /v1 route; /health and /metrics stay open; no keys means loopback only. */
+/** API keys guard every /v1 route; /health, /metrics and the API's documents stay open; no keys means loopback only. */
 class ApiKeyTest {
 
   private static TestServer server;
@@ -47,9 +47,11 @@ class ApiKeyTest {
   }
 
   @Test
-  void healthAndMetricsStayOpen() {
+  void healthMetricsAndTheApiDocumentsStayOpen() {
     assertThat(server.api().get("/health").status()).isEqualTo(200);
     assertThat(server.api().get("/metrics").status()).isEqualTo(200);
+    assertThat(server.api().get("/openapi.json").status()).isEqualTo(200);
+    assertThat(server.api().get("/docs/").status()).isEqualTo(200);
   }
 
   @Test

@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** A plain blocking HTTP client for Hookline's API, used from the test thread (never an event loop). */
+/**
+ * A plain blocking HTTP client for Hookline's API, used from the test thread (never an event loop). Every response is
+ * checked against the server's OpenAPI document ({@link OpenApiCheck}) before a test sees it.
+ */
 public final class Api {
 
   private final String base;
@@ -75,7 +78,9 @@ public final class Api {
     }
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.headers(), r.body());
+      Response response = new Response(r.statusCode(), r.headers(), r.body());
+      OpenApiCheck.get().check(method, path, response);
+      return response;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import io.hookline.config.ConfigLoader;
 import io.hookline.config.HooklineConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -92,6 +93,11 @@ public final class TestServer {
 
   public Api api() {
     return api;
+  }
+
+  /** The routes the server's HTTP verticles serve. */
+  public Router router() {
+    return app.router();
   }
 
   public void stop() throws Exception {
