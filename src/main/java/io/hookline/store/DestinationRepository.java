@@ -3,6 +3,7 @@ package io.hookline.store;
 import io.hookline.security.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -161,7 +162,21 @@ public final class DestinationRepository {
     return pool.preparedQuery(UPSERT).execute(t).map(rows -> rows.iterator().next().getBoolean("created"));
   }
 
+  /**
+   * Deletes the destination, and with {@code force} ends its unfinished chunks first. Ending them races with the
+   * owner's outcome writes (both lock chunk rows, then import rows), so a deadlock, which PostgreSQL breaks by failing
+   * one side, is tried again a few times rather than answered as an error.
+   */
   public Future<DeleteResult> delete(String template, boolean force) {
+    return delete(template, force, 3);
+  }
+
+  private Future<DeleteResult> delete(String template, boolean force, int retries) {
+    return deleteOnce(template, force).recover(err -> retries > 0 && err instanceof PgException pg
+        && "40P01".equals(pg.getSqlState()) ? delete(template, force, retries - 1) : Future.failedFuture(err));
+  }
+
+  private Future<DeleteResult> deleteOnce(String template, boolean force) {
     return pool.withTransaction(conn -> conn
         .preparedQuery("SELECT template FROM destinations WHERE template = $1 FOR UPDATE")
         .execute(Tuple.of(template))
