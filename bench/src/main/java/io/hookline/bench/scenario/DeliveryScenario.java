@@ -72,7 +72,7 @@ public final class DeliveryScenario implements Scenario {
             steady.getInteger("steadyWindows"), steady.getDouble("steadySeconds"),
             steady.getJsonObject("chunksPerSecond").getDouble("mean"),
             steady.getJsonObject("sinkArrivalsPerSecond").getDouble("mean"), b.getLong("chunks"),
-            steady.getBoolean("paused") ? "built paused" : "no pause on this server: measured after the last 202",
+            steady.getBoolean("paused") ? "built paused" : "built by holding its requests at the sink (no pause on this server)",
             ceiling, ratio));
   }
 }

@@ -27,8 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * sink, and the rate at which chunks are committed as delivered, read from the database every 250 ms.
  *
  * <p>The backlog is built with the destinations paused ({@code POST .../destination/pause}), then they are
- * resumed. A server without that route (404/405) delivers while the imports are posted: then the windows start
- * at the last 202. Either way the first seconds of delivery are skipped, and the measurement ends when 95 % of the
+ * resumed. A server without that route (404/405) has its requests held at the sink while the imports are posted,
+ * then let go. Either way the first seconds of delivery are skipped, and the measurement ends when 95 % of the
  * backlog is delivered (what follows is the drain of the last chunks, not the steady state). Over the same windows:
  * the sink's arrival rate (a cross-check of the committed rate) and the CPU of every process.
  */
@@ -87,6 +87,16 @@ final class SteadyDelivery {
     for (String t : templates) {
       paused = paused && api.pause(h, t);
     }
+    // A server without pause (the first release): its requests are held unanswered at the sink while the backlog is
+    // posted (a long timeout, so none fails meanwhile), so the backlog builds up all the same; at most its cap of
+    // chunks go out early, and are answered when the rest is let go.
+    boolean held = !paused;
+    if (held) {
+      for (String t : templates) {
+        api.putDestination(h, t, ctx.destination(t, CHUNK_SIZE, "hold=1").put("timeoutMs", 300_000));
+      }
+    }
+    boolean built = paused || held;
     // Imports of 2,000 chunks (50 MB), so that the body files are few and kept between runs; "at least" chunks.
     int chunksPerImport = Math.min(plan.chunksPerTemplate(), MAX_CHUNKS_PER_IMPORT);
     int importsPerTemplate = (plan.chunksPerTemplate() + chunksPerImport - 1) / chunksPerImport;
@@ -117,7 +127,7 @@ final class SteadyDelivery {
       }
       counter.track(imports);
       long jitWaitMs = 0;
-      if (paused) {
+      if (built) {
         for (RunningProcess p : plan.instances()) {
           jitWaitMs += ProcStat.awaitJitQuiet(p.pid(), 30_000);
         }
@@ -136,11 +146,24 @@ final class SteadyDelivery {
           api.resume(h, t);
         }
       }
+      if (held) {
+        for (String t : templates) {
+          api.putDestination(h, t, plan.diagnostics() ? ctx.destination(t, CHUNK_SIZE, "rec=1")
+              : ctx.destination(t, CHUNK_SIZE));
+          ctx.sink().release(t);
+        }
+      }
       long next = System.nanoTime();
       long lastProgress = next;
       while (ticks.get(ticks.size() - 1).total() < totalChunks) {
         next += WINDOW_NANOS;
         LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+        if (held) {
+          // requests the server had prepared with the holding URL before it took the new one: let them go too
+          for (String t : templates) {
+            ctx.sink().release(t);
+          }
+        }
         Tick k = tick(ctx, counter, templates, cpu);
         if (k.total() > ticks.get(ticks.size() - 1).total()) {
           lastProgress = k.nanos();
@@ -152,9 +175,9 @@ final class SteadyDelivery {
       }
       String jfr = plan.profileName() == null ? null : ctx.jfr().stop(h, plan.profileName());
 
-      // The windows: from the first movement (paused) or the last 202 (not paused), skip, until 95 % delivered.
+      // The windows: from the first movement, skip, until 95 % delivered.
       int moved = 0;
-      if (paused) {
+      if (built) {
         while (moved < ticks.size() - 1 && ticks.get(moved + 1).total() == ticks.get(0).total()) {
           moved++;
         }
@@ -209,8 +232,8 @@ final class SteadyDelivery {
           .put("backlog", new JsonObject().put("chunks", totalChunks).put("imports", imports.size())
               .put("chunksPerImport", chunksPerImport).put("recordsPerChunk", CHUNK_SIZE)
               .put("built", paused ? "destinations paused while the imports were posted, then resumed"
-                  : "this server has no pause route (404/405): imports posted while delivering; windows from "
-                      + "the last 202"))
+                  : "this server has no pause route (404/405): its requests were held at the sink while the imports "
+                      + "were posted, then let go"))
           .put("paused", paused)
           .put("jitQuietWaitMs", jitWaitMs)
           .put("skipSeconds", skip).put("windowMs", WINDOW_NANOS / 1_000_000)
