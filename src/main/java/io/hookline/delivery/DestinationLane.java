@@ -449,11 +449,17 @@ final class DestinationLane {
       }
       Destination d = settings.destination();
       started.add(System.nanoTime());
-      WebhookClient.Exchange x = ctx.client().send(d, WebhookRequest.of(d.callbackUrl(), c));
+      WebhookClient.Exchange x = ctx.client().send(d, WebhookRequest.of(d.callbackUrl(), c), this::leaseHolds);
       exchanges.put(x, c);
       x.result().onComplete(done -> {
         exchanges.remove(x);
-        finished(d, c, done.result(), probe);
+        if (x.withheld()) {
+          running--;
+          giveBack(List.of(c));
+          checkLeft();
+        } else {
+          finished(d, c, done.result(), probe);
+        }
       });
     });
   }
@@ -644,8 +650,15 @@ final class DestinationLane {
           return;
         }
         Destination d = settings.destination();
-        ctx.client().send(d, new WebhookRequest(n.notifyUrl(), n.webhookId(), n.authValue(), n.authUnreadable(),
-            n.body())).result().onComplete(done -> noticeAnswered(d, n, done.result()));
+        WebhookClient.Exchange x = ctx.client().send(d, new WebhookRequest(n.notifyUrl(), n.webhookId(),
+            n.authValue(), n.authUnreadable(), n.body()), this::leaseHolds);
+        x.result().onComplete(done -> {
+          if (x.withheld()) {
+            noticeEnded(); // not sent: it stays due, for whoever owns the destination now
+          } else {
+            noticeAnswered(d, n, done.result());
+          }
+        });
       });
     });
   }

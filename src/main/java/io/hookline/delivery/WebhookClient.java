@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -101,6 +102,7 @@ public final class WebhookClient {
     private HttpClientRequest request;
     private int timeoutMs;
     private long timer = -1;
+    private boolean withheld;
 
     private Exchange(int timeoutMs) {
       arm(timeoutMs);
@@ -109,6 +111,11 @@ public final class WebhookClient {
     /** Completes with the attempt's result; never fails. */
     Future<AttemptResult> result() {
       return result.future();
+    }
+
+    /** The request was not written because {@code mayWrite} said no once its connection was ready: no attempt. */
+    boolean withheld() {
+      return withheld;
     }
 
     /** Applies a lower timeout to this request (a higher one only applies to later requests). */
@@ -146,8 +153,12 @@ public final class WebhookClient {
   /**
    * Starts one attempt of {@code r} with the destination's settings (timeout, auth header name, signing). Every failure
    * is an {@link AttemptResult} with the reason. Runs on the caller's event loop.
+   *
+   * <p>{@code mayWrite} is asked again at the last moment, when the connection is ready and the bytes are about to be
+   * written: getting a connection can take a connect, and a process frozen meanwhile (a stop, a long pause) must not
+   * write a request on waking after its lease on the destination ran out and another instance took over.
    */
-  Exchange send(Destination d, WebhookRequest r) {
+  Exchange send(Destination d, WebhookRequest r, BooleanSupplier mayWrite) {
     Exchange x = new Exchange(d.timeoutMs());
     if (r.authUnreadable()) {
       x.end(failure(x.startedAt, x.t0, "the stored auth value cannot be decrypted: "
@@ -175,6 +186,11 @@ public final class WebhookClient {
             req.reset();
             return Future.failedFuture("timeout");
           }
+          if (!mayWrite.getAsBoolean()) {
+            x.withheld = true;
+            req.reset();
+            return Future.failedFuture("withheld: the lease on the destination ran out before the request was written");
+          }
           req.putHeader("webhook-timestamp", Long.toString(x.startedAt.getEpochSecond()));
           String signature = signature(d, r.webhookId(), x.startedAt.getEpochSecond(), r.body());
           if (signature != null) {
@@ -195,7 +211,7 @@ public final class WebhookClient {
    * its result returned, not recorded.
    */
   public Future<AttemptResult> sendOnce(Destination d, ClaimedChunk c) {
-    return send(d, WebhookRequest.of(d.callbackUrl(), c)).result();
+    return send(d, WebhookRequest.of(d.callbackUrl(), c), () -> true).result();
   }
 
   private MultiMap headers(Destination d, WebhookRequest r) {
