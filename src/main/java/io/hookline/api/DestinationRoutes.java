@@ -132,15 +132,18 @@ public final class DestinationRoutes {
 
   private void rotate(RoutingContext ctx) {
     String secret = WebhookSigner.newSecret();
-    destinations.rotateSecret(code(ctx), secret).onSuccess(found -> {
-      if (!found) {
+    destinations.rotateSecret(code(ctx), secret).onSuccess(rotation -> {
+      if (rotation == DestinationRepository.Rotation.NOT_FOUND) {
         Problem.of(404, "no destination for this template").send(ctx);
-      } else {
-        // The one time this secret is shown; it is stored encrypted and never returned again.
-        ctx.response().putHeader("Cache-Control", "no-store");
-        Json.send(ctx, 200, new JsonObject().put("signingSecret", secret)
-            .put("previousSecretValidHours", 24));
+        return;
       }
+      // The one time this secret is shown; it is stored encrypted and never returned again.
+      JsonObject answer = new JsonObject().put("signingSecret", secret);
+      if (rotation == DestinationRepository.Rotation.PREVIOUS_KEPT) {
+        answer.put("previousSecretValidHours", 24); // a destination that did not sign has no old secret to keep
+      }
+      ctx.response().putHeader("Cache-Control", "no-store");
+      Json.send(ctx, 200, answer);
     }).onFailure(ctx::fail);
   }
 }

@@ -68,7 +68,8 @@ public final class DestinationRepository {
         previous_secret_until = CASE WHEN signing_secret IS NULL THEN NULL ELSE now() + interval '24 hours' END,
         signing_secret = $2, updated_at = now(), version = version + 1
       WHERE template = $1
-      RETURNING pg_notify('hookline_' || current_schema(), 'settings:' || template)""";
+      RETURNING previous_signing_secret IS NOT NULL AS had_secret,
+        pg_notify('hookline_' || current_schema(), 'settings:' || template)""";
 
   /** Pauses ($2 true) or resumes a destination; answers the destination, or nothing when there is none. */
   private static final String PAUSE = """
@@ -203,9 +204,16 @@ public final class DestinationRepository {
   }
 
   /** Makes {@code newSecret} current and keeps the old one signing for 24 h; false when there is no destination. */
-  public Future<Boolean> rotateSecret(String template, String newSecret) {
-    return pool.preparedQuery(ROTATE).execute(Tuple.of(template, sealed(newSecret)))
-        .map(rows -> rows.rowCount() > 0);
+  /** What a rotation found: no destination, a destination that did not sign yet, or one whose old secret goes on. */
+  public enum Rotation { NOT_FOUND, FIRST_SECRET, PREVIOUS_KEPT }
+
+  public Future<Rotation> rotateSecret(String template, String newSecret) {
+    return pool.preparedQuery(ROTATE).execute(Tuple.of(template, sealed(newSecret))).map(rows -> {
+      if (rows.rowCount() == 0) {
+        return Rotation.NOT_FOUND;
+      }
+      return rows.iterator().next().getBoolean("had_secret") ? Rotation.PREVIOUS_KEPT : Rotation.FIRST_SECRET;
+    });
   }
 
   Destination fromRow(Row r) {

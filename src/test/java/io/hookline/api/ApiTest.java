@@ -124,6 +124,7 @@ class ApiTest extends SharedServerTest {
     assertThat(rotated.status()).isBetween(200, 201);
     String fresh = rotated.json().getString("signingSecret");
     assertThat(fresh).startsWith("whsec_").isNotEqualTo(secret);
+    assertThat(rotated.json().getInteger("previousSecretValidHours")).as("the old secret signs on").isEqualTo(24);
     byte[] raw = Base64.getDecoder().decode(fresh.substring("whsec_".length()));
     assertThat(raw.length).isBetween(24, 64);
 
@@ -136,6 +137,13 @@ class ApiTest extends SharedServerTest {
     String third = api.post(path(template) + "/rotate-secret", null).json().getString("signingSecret");
     assertThat(third).startsWith("whsec_").isNotEqualTo(fresh);
     assertThat(api.get(path(template)).body()).doesNotContain(third.substring(6));
+
+    // a destination that did not sign has no old secret to keep signing with
+    String unsigned = Api.uniqueTemplate("unsigned");
+    api.destination(unsigned, new JsonObject().put("callbackUrl", sink.url()));
+    Api.Response first = api.post(path(unsigned) + "/rotate-secret", null);
+    assertThat(first.json().getString("signingSecret")).startsWith("whsec_");
+    assertThat(first.json().containsKey("previousSecretValidHours")).isFalse();
   }
 
   @Test
