@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,7 +65,6 @@ public final class Sink implements AutoCloseable {
   private final AtomicInteger seq = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger maxOpen = new AtomicInteger();
-  private final Map<String, AtomicInteger> perWebhookId = new ConcurrentHashMap<>();
   private volatile Function<Received, Reply> behaviour = r -> Reply.ok();
 
   /** How much of each body is kept: all of it by default; a sink of very large pages keeps their beginning only. */
