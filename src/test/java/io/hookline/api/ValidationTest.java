@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -416,7 +417,7 @@ class ValidationTest {
     try {
       return r.json().getString(member);
     } catch (RuntimeException e) {
-      java.util.regex.Matcher m = Pattern.compile("\"" + member + "\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"")
+      Matcher m = Pattern.compile("\"" + member + "\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"")
           .matcher(new String(r.body(), StandardCharsets.UTF_8));
       return m.find() ? m.group(1) : null;
     }
