@@ -9,7 +9,8 @@ import json
 import subprocess
 import sys
 
-LIBS = [("io.hookline.", "hookline"), ("io.vertx.pgclient", "vertx-pg-client"), ("io.vertx.sqlclient", "vertx-sql-client"),
+LIBS = [("io.hookline.", "hookline"), ("io.vertx.pgclient", "vertx-pg-client"),
+        ("io.vertx.sqlclient", "vertx-sql-client"),
         ("io.vertx.ext.web", "vertx-web"), ("io.vertx.core", "vertx-core"), ("io.netty.", "netty"),
         ("com.fasterxml.jackson", "jackson"), ("ch.qos.logback", "logback"), ("org.slf4j", "slf4j"),
         ("io.micrometer", "micrometer"), ("java.", "jdk"), ("javax.", "jdk"), ("jdk.", "jdk"), ("sun.", "jdk")]

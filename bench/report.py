@@ -96,7 +96,8 @@ def cpu_lines(cpu):
     bg = ", ".join(f"{k} {v}" for k, v in pg.get("background", {}).items())
     out.append(f"| PostgreSQL | {pg.get('total')} | Hookline's backends {pg.get('hooklineBackends')} "
                f"({pg.get('hooklineBackendsBusy')} busy); background: {bg or '—'} |")
-    out.append(f"| left out of PostgreSQL | {round((pg.get('excludedBenchConnections') or 0) + (pg.get('excludedOtherDatabases') or 0), 1)} | "
+    left_out = (pg.get('excludedBenchConnections') or 0) + (pg.get('excludedOtherDatabases') or 0)
+    out.append(f"| left out of PostgreSQL | {round(left_out, 1)} | "
                f"the bench's own sampler and counter connections {pg.get('excludedBenchConnections')}; "
                f"other databases (other work on the machine) {pg.get('excludedOtherDatabases')} |")
     return out
@@ -179,12 +180,15 @@ def main():
                   + (" (**too short for a skip: the whole delivery is used**)" if dl.get("shortSteadyPhase") else "")
                   + ".", "",
                   "| | median of windows | mean over the phase |", "|---|---|---|",
-                  f"| chunks/s committed ({dl.get('countSource', '')}) | {fmt(c.get('median'))} | {fmt(c.get('mean'))} |",
-                  f"| chunks/s arriving at the sink (cross-check) | {fmt(k.get('median'))} | {fmt(k.get('mean'))} |",
+                  f"| chunks/s committed ({dl.get('countSource', '')}) | {fmt(c.get('median'))} "
+                  f"| {fmt(c.get('mean'))} |",
+                  f"| chunks/s arriving at the sink (cross-check) | {fmt(k.get('median'))} "
+                  f"| {fmt(k.get('mean'))} |",
                   "", "CPU over the same phase, percent of one core:", "",
                   "| process | % | parts |", "|---|---|---|"] + cpu_lines(dl.get("cpuPercentOfOneCore", {}))
         if dl.get("warmPassChunksPerSecond"):
-            lines += ["", f"Before it, an unmeasured pass of the same shape ran at {fmt(dl['warmPassChunksPerSecond'])} "
+            warm = fmt(dl['warmPassChunksPerSecond'])
+            lines += ["", f"Before it, an unmeasured pass of the same shape ran at {warm} "
                           f"chunks/s (JIT warm-up); the diagnostics below come from that pass, so that they cost the "
                           f"measured one nothing."]
         act = dl.get("pgActivity") or dl.get("pgActivityInWarmPass")
@@ -229,9 +233,11 @@ def main():
         lines += ["", "### End to end against the naive loop", "",
                   f"{e2e.get('records')} records; Hookline: POST to COMPLETED; the naive loop: one awaited POST per "
                   f"page, to the same receiver.", "",
-                  "| receiver | pages | Hookline s (ingest + delivery) | naive loop s (requests/s) | naive / Hookline |",
+                  "| receiver | pages | Hookline s (ingest + delivery) | naive loop s (requests/s) "
+                  "| naive / Hookline |",
                   "|---|---|---|---|---|"]
-        for label, key in ((f"answers in {e2e.get('receiverMs')} ms (the goal's comparison)", "withReceiverLatency"),
+        slow_receiver = f"answers in {e2e.get('receiverMs')} ms (the goal's comparison)"
+        for label, key in ((slow_receiver, "withReceiverLatency"),
                            ("the instant sink on loopback", "instantSink")):
             r = e2e[key]
             lines.append(f"| {label} | {r.get('chunks')} | {r.get('hooklineSeconds')} ({r.get('ingestSeconds')} + "

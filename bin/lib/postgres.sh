@@ -28,7 +28,9 @@ _hl_parse_url() {
   local url=$1 rest authority path userinfo hostport
   case $url in
     postgresql://* | postgres://*) ;;
-    *) _hl_die "database URL must look like postgresql://user:pass@host:port/db (got '${url%%://*}://...')" || return 1 ;;
+    *)
+      _hl_die "database URL must look like postgresql://user:pass@host:port/db (got '${url%%://*}://...')" || return 1
+      ;;
   esac
   rest=${url#*://}
   rest=${rest%%\?*}
@@ -116,7 +118,8 @@ _hl_install_server() {
     return 0
   fi
   command -v apt-get >/dev/null 2>&1 ||
-    _hl_die "PostgreSQL is not installed and apt-get is not available; install PostgreSQL, or point HOOKLINE_DB_URL at a running server" || return 1
+    _hl_die "PostgreSQL is not installed and apt-get is not available; install PostgreSQL," \
+      "or point HOOKLINE_DB_URL at a running server" || return 1
   _hl_log "PostgreSQL is not installed; installing it with apt-get (this takes a minute)"
   _hl_as_root apt-get update -q >&2 ||
     _hl_die "apt-get update failed" || return 1
@@ -130,7 +133,7 @@ _hl_install_server() {
 
 # Makes sure a server answers on 127.0.0.1:$_HL_PORT (installing, creating and starting a cluster).
 _hl_ensure_server() {
-  local clusters v n p s ver='' name='' status='' logfile='' timeout deadline
+  local clusters shown v n p s ver='' name='' status='' logfile='' timeout deadline
   _hl_ready && return 0
   _hl_install_server || return 1
   # A systemd-managed fresh install may already be up.
@@ -148,7 +151,9 @@ _hl_ensure_server() {
 
   if [[ -z $ver ]]; then
     if [[ -n ${clusters//[[:space:]]/} ]]; then
-      _hl_die "no PostgreSQL cluster uses port $_HL_PORT (pg_lsclusters shows: $(printf '%s' "$clusters" | awk '{printf "%s%s/%s on %s", sep, $1, $2, $3; sep=", "}')); put that port in HOOKLINE_DB_URL" || return 1
+      shown=$(printf '%s' "$clusters" | awk '{printf "%s%s/%s on %s", sep, $1, $2, $3; sep=", "}')
+      _hl_die "no PostgreSQL cluster uses port $_HL_PORT (pg_lsclusters shows: $shown);" \
+        "put that port in HOOKLINE_DB_URL" || return 1
     fi
     ver=$(_hl_server_version)
     name=main
@@ -169,7 +174,8 @@ _hl_ensure_server() {
   deadline=$((SECONDS + timeout))
   until _hl_ready; do
     if ((SECONDS >= deadline)); then
-      _hl_die "PostgreSQL $ver/$name did not accept connections on 127.0.0.1:$_HL_PORT within ${timeout}s${logfile:+ (see $logfile)}" || return 1
+      _hl_die "PostgreSQL $ver/$name did not accept connections on 127.0.0.1:$_HL_PORT" \
+        "within ${timeout}s${logfile:+ (see $logfile)}" || return 1
     fi
     sleep 0.5
   done
@@ -221,7 +227,8 @@ _hl_app_ok() {
   out=$(
     unset PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE PGSERVICE PGOPTIONS
     PGCONNECT_TIMEOUT=5 psql -X -q -w -At -d "$1" \
-      -c "SELECT has_database_privilege(current_database(), 'CREATE') AND has_schema_privilege('public', 'CREATE')" 2>/dev/null
+      -c "SELECT has_database_privilege(current_database(), 'CREATE')
+             AND has_schema_privilege('public', 'CREATE')" 2>/dev/null
   ) || return 1
   [[ $out == t ]]
 }

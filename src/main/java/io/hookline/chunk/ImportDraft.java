@@ -19,8 +19,4 @@ public final class ImportDraft {
   public ImportDraft(String template) {
     this.template = template;
   }
-
-  public String template() {
-    return template;
-  }
 }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Hookline's public API as the command line uses it: a WebClient on a Vert.x of its own, called from the command's
@@ -73,7 +74,7 @@ final class ApiClient implements AutoCloseable {
   <T> T await(Future<T> future) {
     try {
       return future.await(10, TimeUnit.MINUTES);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw CliException.error(base + " did not answer within 10 minutes");
     } catch (CliException e) {
       throw e;

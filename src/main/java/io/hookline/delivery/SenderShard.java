@@ -17,6 +17,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -203,7 +204,7 @@ public final class SenderShard extends VerticleBase {
 
   /** Destinations this shard owns that have no work left (or are paused) and nothing in hand go back. */
   private void giveBackIdle(DestinationOwners.Survey survey) {
-    Set<String> busy = new java.util.HashSet<>();
+    Set<String> busy = new HashSet<>();
     survey.destinations().stream().filter(DestinationOwners.Candidate::busy).forEach(c -> busy.add(c.template()));
     List<String> idle = lanes.values().stream()
         .filter(l -> !busy.contains(l.template) && l.idle() && l.mode() != DestinationLane.Mode.LEAVING)

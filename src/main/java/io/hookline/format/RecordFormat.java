@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -105,7 +106,7 @@ public final class RecordFormat {
     }
   }
 
-  private static final class Output extends java.io.ByteArrayOutputStream implements FormatTemplate.Sink {
+  private static final class Output extends ByteArrayOutputStream implements FormatTemplate.Sink {
     Output() {
       super(1024);
     }

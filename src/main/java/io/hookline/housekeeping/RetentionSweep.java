@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ public final class RetentionSweep extends VerticleBase {
             LOG.warn("retention sweep failed (it goes on at the next one): {}", ar.cause().toString());
           } else if (ar.result() > 0) {
             LOG.info("retention: deleted {} imports finished more than {} ago", ar.result(),
-                java.time.Duration.ofMillis(keepMs));
+                Duration.ofMillis(keepMs));
           }
         });
   }

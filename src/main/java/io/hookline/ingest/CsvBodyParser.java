@@ -2,6 +2,7 @@ package io.hookline.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -390,7 +391,7 @@ final class CsvBodyParser implements BodyParser {
     if (needed > maxRecordBytes) {
       throw bad("larger than " + maxRecordBytes + " bytes");
     }
-    out = java.util.Arrays.copyOf(out, Math.min(maxRecordBytes, Math.max(needed, out.length * 2)));
+    out = Arrays.copyOf(out, Math.min(maxRecordBytes, Math.max(needed, out.length * 2)));
   }
 
   private BadImportException bad(String message) {

@@ -63,8 +63,4 @@ final class PageBudget implements Shareable {
     }
     whenUnder.run();
   }
-
-  synchronized long used() {
-    return used;
-  }
 }

@@ -3,6 +3,7 @@ package io.hookline.security;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.List;
 
 /**
  * Which addresses a callback may reach. Unless private targets are allowed, loopback, private, link-local, CGNAT,
@@ -13,11 +14,11 @@ import java.net.InetAddress;
 public final class TargetPolicy {
 
   private final boolean allowPrivate;
-  private final java.util.List<Cidr> allowed;
+  private final List<Cidr> allowed;
 
-  public TargetPolicy(boolean allowPrivate, java.util.List<Cidr> allowed) {
+  public TargetPolicy(boolean allowPrivate, List<Cidr> allowed) {
     this.allowPrivate = allowPrivate;
-    this.allowed = java.util.List.copyOf(allowed);
+    this.allowed = List.copyOf(allowed);
   }
 
   public boolean allowPrivate() {

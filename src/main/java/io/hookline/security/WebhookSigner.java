@@ -2,8 +2,10 @@ package io.hookline.security;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,7 +23,7 @@ public final class WebhookSigner {
       mac.init(new SecretKeySpec(secretBytes(secret), "HmacSHA256"));
       mac.update((webhookId + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
       // the body may be a composite of several buffers: sign its parts in place rather than copy it
-      for (java.nio.ByteBuffer part : ((BufferInternal) body).getByteBuf().nioBuffers()) {
+      for (ByteBuffer part : ((BufferInternal) body).getByteBuf().nioBuffers()) {
         mac.update(part);
       }
       return "v1," + Base64.getEncoder().encodeToString(mac.doFinal());
@@ -40,7 +42,7 @@ public final class WebhookSigner {
 
   public static String newSecret() {
     byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
+    new SecureRandom().nextBytes(key);
     return PREFIX + Base64.getEncoder().encodeToString(key);
   }
 }

@@ -40,12 +40,6 @@ public record Destination(
     }
   }
 
-  public Destination withSecrets(String current, String previous, Instant previousUntil) {
-    return new Destination(template, callbackUrl, authHeaderName, chunkSize, retryCount, retryIntervalMs, timeoutMs,
-        rateLimit, maxConcurrency, ordered, retryBackoff, maxRetryIntervalMs, noRetryStatuses, current, previous,
-        previousUntil, recordFormat, chunkFormat, notifyUrl);
-  }
-
   /** The API view: everything but secrets. */
   public JsonObject toJson() {
     return new JsonObject()

@@ -11,15 +11,17 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The API of CONTRACT.md section 2: destinations, imports and their lists, health, metrics, errors. */
+/** The API as the README's "The API" gives it: destinations, imports and their lists, health, metrics, errors. */
 class ApiTest extends SharedServerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -215,9 +217,9 @@ class ApiTest extends SharedServerTest {
     assertThat(v.getString("status")).isEqualTo("COMPLETED");
     assertThat(v.getLong("totalRecords")).isEqualTo(10);
     assertThat(v.getInteger("totalPages")).isEqualTo(3);
-    assertThat(java.time.Instant.parse(v.getString("createdAt"))).isNotNull();
-    assertThat(java.time.Instant.parse(v.getString("completedAt")))
-        .isAfterOrEqualTo(java.time.Instant.parse(v.getString("createdAt")));
+    assertThat(Instant.parse(v.getString("createdAt"))).isNotNull();
+    assertThat(Instant.parse(v.getString("completedAt")))
+        .isAfterOrEqualTo(Instant.parse(v.getString("createdAt")));
     assertThat(v.getJsonObject("chunks")).isEqualTo(
         new JsonObject().put("pending", 0).put("delivered", 3).put("undelivered", 0));
     assertThat(v.getString("destinationState")).isEqualTo("ACTIVE");
@@ -242,7 +244,7 @@ class ApiTest extends SharedServerTest {
         api.importRecords(otherTemplate, records(1), null);
       }
       List<String> newestFirst = new ArrayList<>(created);
-      java.util.Collections.reverse(newestFirst);
+      Collections.reverse(newestFirst);
       for (String id : created) {
         api.awaitFinished(id, WAIT);
       }
@@ -336,7 +338,7 @@ class ApiTest extends SharedServerTest {
           assertThat(c.getString("status")).isEqualTo("DELIVERED");
           assertThat(c.getInteger("lastStatusCode")).isEqualTo(200);
           assertThat(c.getValue("lastError")).isNull();
-          assertThat(java.time.Instant.parse(c.getString("deliveredAt"))).isNotNull();
+          assertThat(Instant.parse(c.getString("deliveredAt"))).isNotNull();
         }
       }
 
@@ -363,7 +365,7 @@ class ApiTest extends SharedServerTest {
         JsonObject a = (JsonObject) o;
         assertThat(a.fieldNames()).containsExactlyInAnyOrderElementsOf(ATTEMPT_FIELDS);
         assertThat(a.getInteger("attempt")).isEqualTo(1);
-        assertThat(java.time.Instant.parse(a.getString("startedAt"))).isNotNull();
+        assertThat(Instant.parse(a.getString("startedAt"))).isNotNull();
         assertThat(a.getInteger("durationMs")).isGreaterThanOrEqualTo(0);
       });
       assertThat(attempts).extracting(o -> ((JsonObject) o).getInteger("page")).containsExactlyInAnyOrder(1, 2, 3);

@@ -10,9 +10,12 @@ import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +30,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -72,7 +76,7 @@ class ConsoleBrowserTest extends SharedServerTest {
       browser.quit();
     }
     try (var files = Files.walk(profile)) {
-      files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
     }
   }
 
@@ -264,7 +268,7 @@ class ConsoleBrowserTest extends SharedServerTest {
 
   /** Clicks what the locators find, looking it up again when the page redrew it in between. */
   private static void click(By... path) {
-    waitFor("to click " + java.util.Arrays.toString(path), d -> {
+    waitFor("to click " + Arrays.toString(path), d -> {
       WebElement e = d.findElement(path[0]);
       for (int i = 1; i < path.length; i++) {
         e = e.findElement(path[i]);
@@ -303,12 +307,12 @@ class ConsoleBrowserTest extends SharedServerTest {
     Number height = (Number) ((JavascriptExecutor) browser)
         .executeScript("return document.documentElement.scrollHeight");
     browser.manage().window().setSize(new Dimension(1400, Math.max(1000, Math.min(4000, height.intValue()))));
-    byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+    byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
     browser.manage().window().setSize(new Dimension(1400, 1000));
     try {
       Files.write(SCREENSHOTS.resolve(name + ".png"), png);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

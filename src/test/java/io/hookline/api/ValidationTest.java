@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A corpus of bad requests, one row each, against every endpoint of CONTRACT.md section 2. Every row must get its
+ * A corpus of bad requests, one row each, against every endpoint of the API (README, "The API"). Every row must get its
  * 4xx as {@code application/problem+json} naming the field, and must leave nothing behind: no destination made or
  * changed, no import stored (not even half of one), nothing sent to the callback URL, no secret echoed back.
  */
@@ -416,7 +417,7 @@ class ValidationTest {
     try {
       return r.json().getString(member);
     } catch (RuntimeException e) {
-      java.util.regex.Matcher m = Pattern.compile("\"" + member + "\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"")
+      Matcher m = Pattern.compile("\"" + member + "\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"")
           .matcher(new String(r.body(), StandardCharsets.UTF_8));
       return m.find() ? m.group(1) : null;
     }

@@ -10,6 +10,7 @@ import io.hookline.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,7 +90,7 @@ class CircuitTest {
 
       // The notifyUrl heard of it: opened (with the error that opened it), closed, and the import's end.
       Await.until(() -> notify.received().size() >= 3, Duration.ofSeconds(30), "three notices");
-      java.util.List<JsonObject> notices = notify.received().stream().map(Sink.Received::json).toList();
+      List<JsonObject> notices = notify.received().stream().map(Sink.Received::json).toList();
       assertThat(notices.get(0).getString("type")).isEqualTo("destination.circuit_opened");
       assertThat(notices.subList(1, 3)).extracting(n -> n.getString("type"))
           .containsExactlyInAnyOrder("destination.circuit_closed", "import.completed");

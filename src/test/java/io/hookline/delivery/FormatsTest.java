@@ -7,6 +7,7 @@ import io.hookline.testing.Await;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestDb;
 import io.hookline.testing.TestServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -100,7 +101,7 @@ class FormatsTest {
     Api api = TestServer.shared().api();
     String template = Api.uniqueTemplate("formats");
     for (String field : List.of("recordFormat", "chunkFormat")) {
-      for (Object bad : List.of("{{id}}", 1, true, new io.vertx.core.json.JsonArray().add("{{data}}"))) {
+      for (Object bad : List.of("{{id}}", 1, true, new JsonArray().add("{{data}}"))) {
         Api.Response r = api.put("/v1/templates/" + template + "/destination",
             new JsonObject().put("callbackUrl", "http://127.0.0.1:9/x").put(field, bad));
         assertThat(r.status()).as(field + " " + bad).isEqualTo(400);

@@ -9,6 +9,7 @@ import io.hookline.testing.Records;
 import io.hookline.testing.SharedServerTest;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestDb;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +47,7 @@ class NoticesTest extends SharedServerTest {
       String completed = api.importRecords(template, Records.of(1), new JsonObject().put("authHeaderValue", AUTH));
       String partial = api.importRecords(template, Records.of(2), new JsonObject().put("authHeaderValue", AUTH));
       String failed = api.importRecords(template,
-          new io.vertx.core.json.JsonArray().add(new JsonObject().put("i", 1)), null);
+          new JsonArray().add(new JsonObject().put("i", 1)), null);
       for (String id : List.of(completed, partial, failed)) {
         api.awaitFinished(id, Duration.ofSeconds(30));
         Await.until(() -> !noticesOf(notify, id).isEmpty(), Duration.ofSeconds(30), "the notice of " + id);

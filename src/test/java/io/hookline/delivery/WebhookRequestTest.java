@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +35,7 @@ class WebhookRequestTest extends SharedServerTest {
     api.awaitFinished(uploadId, Duration.ofSeconds(30));
 
     List<Sink.Received> got = sink.receivedFor(uploadId).stream()
-        .sorted(java.util.Comparator.comparingInt(Sink.Received::page)).toList();
+        .sorted(Comparator.comparingInt(Sink.Received::page)).toList();
     assertThat(new String(got.get(0).body(), StandardCharsets.UTF_8)).isEqualTo(
         "{\"template\":\"" + template + "\",\"uploadId\":\"" + uploadId + "\","
             + "\"data\":[{\"email\":\"a@b.c\",\"n\":1.10},{\"x\":[1,{\"y\":null}],\"s\":\"é\\\"q\"}],"

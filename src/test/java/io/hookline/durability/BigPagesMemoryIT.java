@@ -7,6 +7,7 @@ import io.hookline.testing.HooklineProcess;
 import io.hookline.testing.Records;
 import io.hookline.testing.Sink;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -20,7 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * outcome stay within the sender's byte budget (a quarter of the heap), so a 400 MB import of such pages is delivered
  * without running out of memory.
  */
-@org.junit.jupiter.api.Order(5)
+@Order(5)
 class BigPagesMemoryIT {
 
   static final int RECORD_BYTES = 200_000;
@@ -94,10 +97,10 @@ class BigPagesMemoryIT {
         return n;
       }
     };
-    return new SequenceInputStream(Collections.enumeration(java.util.List.of(head, records, stream("]}"))));
+    return new SequenceInputStream(Collections.enumeration(List.of(head, records, stream("]}"))));
   }
 
   private static InputStream stream(String s) {
-    return new java.io.ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -13,7 +13,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
@@ -168,7 +170,7 @@ class KillRestartIT {
     assertThat(TestDb.number("SELECT count(*) FROM chunks c JOIN imports i ON i.id = c.import_id "
         + "WHERE i.upload_id = ? AND c.status = 'DELIVERED'", uploadId)).isZero();
     // attempts recorded per page when the process died; the sink saw those, and perhaps one more per page
-    java.util.Map<Integer, Long> recorded = new java.util.HashMap<>();
+    Map<Integer, Long> recorded = new HashMap<>();
     for (int page = 1; page <= PAGES; page++) {
       recorded.put(page, 0L);
     }
@@ -183,9 +185,9 @@ class KillRestartIT {
     finishAndVerify(second.api(), uploadId, "kill during retries", t0);
     // Per page: recorded attempts were spaced by the interval, and the first attempt after the restart came no
     // sooner than the interval after the last recorded one (its persisted retry time).
-    java.util.Map<Integer, List<Long>> times = new java.util.HashMap<>();
+    Map<Integer, List<Long>> times = new HashMap<>();
     for (Sink.Received r : sink.receivedFor(uploadId)) {
-      times.computeIfAbsent(r.page(), p -> new java.util.ArrayList<>()).add(r.atMillis());
+      times.computeIfAbsent(r.page(), p -> new ArrayList<>()).add(r.atMillis());
     }
     times.forEach((page, at) -> {
       int n = recorded.get(page).intValue();

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -201,7 +202,7 @@ class CsvBodyParserTest {
   @Test
   void theDelimiterMustBeOneAsciiCharacterThatIsNotStructure() {
     for (char c : new char[] {'"', '\n', '\r', 'é'}) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CsvBodyParser(null, c, MAX))
+      Assertions.assertThatThrownBy(() -> new CsvBodyParser(null, c, MAX))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }

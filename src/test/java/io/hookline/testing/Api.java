@@ -3,8 +3,10 @@ package io.hookline.testing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +41,7 @@ public final class Api {
   }
 
   /** A response: status, headers, the raw body and the body as JSON (null when it is not JSON). */
-  public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+  public record Response(int status, HttpHeaders headers, String body) {
     public JsonObject json() {
       return body == null || body.isEmpty() ? null : new JsonObject(body);
     }
@@ -82,7 +84,7 @@ public final class Api {
       OpenApiCheck.get().check(method, path, response);
       return response;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * A {@code POST /v1/imports} written by hand on a socket, so that a test decides when each byte goes out: slow
@@ -102,7 +103,7 @@ public final class RawUpload implements AutoCloseable {
    * parts were sent: then null). The wait for the answer is the client's pace. A write refused because the server
    * closed the connection after answering is fine: the answer is still read.
    */
-  public Api.Response sendUntilAnswered(java.util.function.IntFunction<String> next, Duration pace, int limit) {
+  public Api.Response sendUntilAnswered(IntFunction<String> next, Duration pace, int limit) {
     for (int i = 0; i < limit; i++) {
       Api.Response answer = responseWithin(pace);
       if (answer != null) {

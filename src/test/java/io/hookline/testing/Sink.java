@@ -5,11 +5,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -50,7 +53,7 @@ public final class Sink implements AutoCloseable {
     }
 
     public Reply withHeader(String name, String value) {
-      Map<String, String> h = new java.util.HashMap<>(headers);
+      Map<String, String> h = new HashMap<>(headers);
       h.put(name, value);
       return new Reply(status, delayMs, h, body);
     }
@@ -66,7 +69,6 @@ public final class Sink implements AutoCloseable {
   private final AtomicInteger seq = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger maxOpen = new AtomicInteger();
-  private final Map<String, AtomicInteger> perWebhookId = new ConcurrentHashMap<>();
   private volatile Function<Received, Reply> behaviour = r -> Reply.ok();
 
   /** How much of each body is kept: all of it by default; a sink of very large pages keeps their beginning only. */
@@ -82,7 +84,7 @@ public final class Sink implements AutoCloseable {
     try {
       server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
           .await(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("sink did not start", e);
     }
   }
@@ -91,7 +93,7 @@ public final class Sink implements AutoCloseable {
     int now = open.incrementAndGet();
     maxOpen.accumulateAndGet(now, Math::max);
     req.body().onSuccess(body -> {
-      Map<String, String> headers = new java.util.TreeMap<>();
+      Map<String, String> headers = new TreeMap<>();
       req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
       byte[] kept = body.length() <= keepBytes ? body.getBytes() : body.getBytes(0, keepBytes);
       Received r = new Received(System.currentTimeMillis(), headers, kept, seq.incrementAndGet());
@@ -120,7 +122,7 @@ public final class Sink implements AutoCloseable {
   /** How many times this webhook-id has been seen so far (1 on its first request), counting this one. */
   public int attemptOf(Received r) {
     return (int) received.stream().filter(x -> x.seq() <= r.seq()
-        && java.util.Objects.equals(x.header("webhook-id"), r.header("webhook-id"))).count();
+        && Objects.equals(x.header("webhook-id"), r.header("webhook-id"))).count();
   }
 
   public String url() {
@@ -156,7 +158,7 @@ public final class Sink implements AutoCloseable {
   public void close() {
     try {
       vertx.close().await(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("sink did not stop", e);
     }
   }

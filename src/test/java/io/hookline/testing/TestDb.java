@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.function.Consumer;
 
 /** Plain JDBC reads of the test database, from the test thread: what the tests check behind the API's back. */
 public final class TestDb {
@@ -53,7 +54,7 @@ public final class TestDb {
   }
 
   /** Runs a query and hands every row to {@code row}, as an array of its columns. */
-  public static void rows(String sql, java.util.function.Consumer<Object[]> row, Object... params) {
+  public static void rows(String sql, Consumer<Object[]> row, Object... params) {
     try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         st.setObject(i + 1, params[i]);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real Hookline, started in-process once per test JVM against the test database
@@ -21,7 +22,7 @@ public final class TestServer {
   public static final String DB_URL = System.getenv().getOrDefault("HOOKLINE_TEST_DB_URL",
       "postgresql://hookline:hookline@127.0.0.1:5432/hookline_test");
 
-  private static final java.util.concurrent.atomic.AtomicInteger COUNT = new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger COUNT = new AtomicInteger();
   private static TestServer shared;
 
   private final Main.Hookline app;

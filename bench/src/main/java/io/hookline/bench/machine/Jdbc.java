@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import org.postgresql.Driver;
 
 /**
  * The bench's own read-only connections to Hookline's database (samplers, counters), opened with the role of the
@@ -29,7 +30,7 @@ public final class Jdbc {
     }
     props.setProperty("ApplicationName", applicationName);
     int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-    Connection c = new org.postgresql.Driver().connect("jdbc:postgresql://" + uri.getHost() + ":" + port
+    Connection c = new Driver().connect("jdbc:postgresql://" + uri.getHost() + ":" + port
         + uri.getRawPath(), props);
     try (Statement st = c.createStatement()) {
       st.execute("SET search_path TO hookline, public");
