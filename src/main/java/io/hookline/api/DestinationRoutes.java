@@ -1,7 +1,10 @@
 package io.hookline.api;
 
+import io.hookline.http.InvalidRequest;
+import io.hookline.http.Problem;
 import io.hookline.security.TargetPolicy;
 import io.hookline.security.WebhookSigner;
+import io.hookline.store.Destination;
 import io.hookline.store.DestinationRepository;
 import io.hookline.store.DestinationSnapshot;
 import io.hookline.store.Page;
@@ -46,8 +49,8 @@ public final class DestinationRoutes {
 
   static String code(RoutingContext ctx) {
     String code = ctx.pathParam("code");
-    if (!DestinationValidator.CODE.matcher(code).matches()) {
-      throw new QueryParams.Invalid("template", "must be 1 to 100 of A-Z a-z 0-9 _ -");
+    if (!Destination.TEMPLATE_CODE.matcher(code).matches()) {
+      throw new InvalidRequest("template", "must be 1 to 100 of A-Z a-z 0-9 _ -");
     }
     return code;
   }
@@ -81,7 +84,7 @@ public final class DestinationRoutes {
   private void list(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx);
     int limit = q.limit();
-    String after = q.pattern("after", DestinationValidator.CODE, "is not a cursor this server gave out");
+    String after = q.pattern("after", Destination.TEMPLATE_CODE, "is not a cursor this server gave out");
     destinations.list(after, limit + 1).onSuccess(found -> {
       JsonArray items = new JsonArray();
       found.stream().limit(limit).forEach(s -> items.add(view(s)));

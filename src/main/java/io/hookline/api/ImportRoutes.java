@@ -1,5 +1,6 @@
 package io.hookline.api;
 
+import io.hookline.http.Problem;
 import io.hookline.store.ChunkRepository;
 import io.hookline.store.ImportRepository;
 import io.vertx.core.Handler;

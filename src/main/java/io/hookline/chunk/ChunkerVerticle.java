@@ -1,8 +1,8 @@
 package io.hookline.chunk;
 
-import io.hookline.api.ErrorHandlers;
 import io.hookline.bus.Addresses;
 import io.hookline.bus.LocalCodec;
+import io.hookline.store.DatabaseErrors;
 import io.hookline.store.ImportRepository;
 import io.hookline.store.UploadRepository;
 import io.vertx.core.Future;
@@ -74,7 +74,7 @@ public final class ChunkerVerticle extends VerticleBase {
         message.reply(ar.result(), LocalCodec.LOCAL);
       } else {
         Throwable cause = ar.cause();
-        boolean retryable = cause instanceof UploadLost || ErrorHandlers.isDatabaseUnavailable(cause);
+        boolean retryable = cause instanceof UploadLost || DatabaseErrors.isUnavailable(cause);
         message.fail(retryable ? 503 : 500, cause.getMessage() == null ? cause.toString() : cause.getMessage());
       }
     });

@@ -1,14 +1,13 @@
 package io.hookline.ingest;
 
-import io.hookline.api.ApiKeyAuth;
-import io.hookline.api.DestinationValidator;
-import io.hookline.api.Problem;
 import io.hookline.bus.Addresses;
 import io.hookline.bus.LocalCodec;
 import io.hookline.chunk.ChunkerCommand;
 import io.hookline.chunk.ImportDraft;
 import io.hookline.chunk.PageBuilder;
 import io.hookline.format.RecordFormat;
+import io.hookline.http.Problem;
+import io.hookline.http.InvalidRequest;
 import io.hookline.logging.LogContext;
 import io.hookline.store.Destination;
 import io.hookline.store.ImportRepository;
@@ -48,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * body comes slower than {@code ingest.minBytesPerSecond} ({@link SlowBodyCheck}) or not within
  * {@code ingest.bodyTimeout}.
  */
-final class ImportUpload implements ImportBodyParser.Listener {
+public final class ImportUpload implements ImportBodyParser.Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ImportUpload.class);
   private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
@@ -107,7 +106,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
   private boolean parsed;
   private ImportDraft draft;
 
-  ImportUpload(RoutingContext ctx, IngestSettings settings) {
+  /** {@code apiKey}: which configured API key the request presented (by its position), null without keys. */
+  public ImportUpload(RoutingContext ctx, IngestSettings settings, String apiKey) {
     this.ctx = ctx;
     this.request = ctx.request();
     this.settings = settings;
@@ -115,7 +115,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
     this.idempotencyKey = request.getHeader("Idempotency-Key");
     this.context = ctx.vertx().getOrCreateContext();
     this.pace = new SlowBodyCheck(settings.limits().minBytesPerSecond(), RATE_WINDOW_SECONDS);
-    this.apiKey = ctx.get(ApiKeyAuth.KEY);
+    this.apiKey = apiKey;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -123,7 +123,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
     }
   }
 
-  void start() {
+  public void start() {
     BodyFormat format = BodyFormat.of(request.getHeader("Content-Type"));
     if (format == null) {
       reject(415, "Content-Type", "must be " + BodyFormat.SUPPORTED + " (CSV and NDJSON in UTF-8)");
@@ -189,8 +189,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
           : new NdjsonBodyParser(this, settings.limits().maxDepth(), maxRecordBytes);
       query.report(this);
       return true;
-    } catch (BadImportException e) {
-      reject(e.status(), e.field(), e.getMessage());
+    } catch (InvalidRequest e) {
+      fail(e.problem());
       return false;
     }
   }
@@ -306,8 +306,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
     }
     try {
       step.run();
-    } catch (BadImportException e) {
-      reject(e.status(), e.field(), e.getMessage());
+    } catch (InvalidRequest e) {
+      fail(e.problem());
     } catch (PageBuilder.PageTooLargeException e) {
       reject(400, "records", e.getMessage());
     } catch (RuntimeException e) {
@@ -320,8 +320,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
 
   @Override
   public void template(String code) {
-    if (!DestinationValidator.CODE.matcher(code).matches()) {
-      throw new BadImportException(400, "template", "must be 1 to 100 of A-Z a-z 0-9 _ -");
+    if (!Destination.TEMPLATE_CODE.matcher(code).matches()) {
+      throw new InvalidRequest(400, "template", "must be 1 to 100 of A-Z a-z 0-9 _ -");
     }
     template = code;
     awaitingDestination = true;
@@ -332,7 +332,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
       }
       if (ar.failed()) {
         LOG.warn("destination lookup failed: {}", ar.cause().toString());
-        fail(Problem.of(503, "the database is unavailable; try again"));
+        fail(Problem.databaseUnavailable());
         return;
       }
       if (ar.result() == null) {
@@ -352,7 +352,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
   @Override
   public void uploadId(String id) {
     if (!UPLOAD_ID.matcher(id).matches()) {
-      throw new BadImportException(400, "uploadId", "must be 1 to 100 of A-Z a-z 0-9 _ -");
+      throw new InvalidRequest(400, "uploadId", "must be 1 to 100 of A-Z a-z 0-9 _ -");
     }
     uploadId = id;
   }
@@ -360,12 +360,12 @@ final class ImportUpload implements ImportBodyParser.Listener {
   @Override
   public void authHeaderValue(String value) {
     if (value.length() > 8192) {
-      throw new BadImportException(400, "authHeaderValue", "must be at most 8192 characters");
+      throw new InvalidRequest(400, "authHeaderValue", "must be at most 8192 characters");
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        throw new BadImportException(400, "authHeaderValue", "must not contain control characters");
+        throw new InvalidRequest(400, "authHeaderValue", "must not contain control characters");
       }
     }
     authValue = value;
@@ -380,13 +380,13 @@ final class ImportUpload implements ImportBodyParser.Listener {
   public void record(byte[] bytes, int length, long index) {
     records++;
     if (records > settings.limits().maxRecords()) {
-      throw new BadImportException(413, "records",
+      throw new InvalidRequest(413, "records",
           "more than " + settings.limits().maxRecords() + " records (ingest.maxRecords)");
     }
     if (destination == null) {
       spoolBytes += length;
       if (spoolBytes > MAX_SPOOL_BYTES) {
-        throw new BadImportException(400, "template",
+        throw new InvalidRequest(400, "template",
             "must come before records in the body when the records are larger than " + MAX_SPOOL_BYTES + " bytes");
       }
       spool.add(Arrays.copyOf(bytes, length));
@@ -414,7 +414,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
       try {
         reshaped = recordFormat.apply(bytes, length);
       } catch (RecordFormat.TooLargeException e) {
-        throw new BadImportException(400, "records[" + index + "]", e.getMessage());
+        throw new InvalidRequest(400, "records[" + index + "]", e.getMessage());
       }
       page = pages.add(reshaped, 0, recordFormat.length());
     }
@@ -439,10 +439,10 @@ final class ImportUpload implements ImportBodyParser.Listener {
   @Override
   public void end() {
     if (template == null) {
-      throw new BadImportException(400, "template", "is required");
+      throw new InvalidRequest(400, "template", "is required");
     }
     if (!parser.seenRecords()) {
-      throw new BadImportException(400, "records", "is required (an empty array is allowed)");
+      throw new InvalidRequest(400, "records", "is required (an empty array is allowed)");
     }
     parsed = true;
     Buffer last = pages.flush();
@@ -558,7 +558,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
             : settings.imports().findForIdempotency(null, idempotencyKey))
         .onComplete(ar -> {
           if (ar.failed()) {
-            fail(Problem.of(503, "the database is unavailable; try again"));
+            fail(Problem.databaseUnavailable());
           } else if (ar.result() == null) {
             fail(Problem.of(409, "uploadId", "is being used by another upload right now"));
           } else if (MessageDigest.isEqual(ar.result().bodySha256(), digest)) {
@@ -592,7 +592,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
     if (unavailable) {
       LOG.warn("{} failed: the database is unavailable ({})", what, cause.getMessage());
       ctx.response().putHeader("Retry-After", "5");
-      fail(Problem.of(503, "the database is unavailable; try again"));
+      fail(Problem.databaseUnavailable());
     } else {
       LOG.error("{} failed: {}", what, cause.getMessage());
       fail(Problem.of(500, "the upload could not be stored"));
@@ -600,7 +600,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
   }
 
   private void reject(int status, String field, String message) {
-    fail(status == 400 ? Problem.invalid(field, message) : Problem.of(status, field, message));
+    fail(new InvalidRequest(status, field, message).problem());
   }
 
   private void fail(Problem problem) {

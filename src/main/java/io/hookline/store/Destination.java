@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A template's webhook destination. Secrets ({@code signingSecret}, {@code previousSigningSecret}) are held
@@ -31,6 +32,9 @@ public record Destination(
     JsonObject recordFormat,
     JsonObject chunkFormat,
     String notifyUrl) {
+
+  /** A template's code, the destination's key: in paths, query parameters and import bodies alike. */
+  public static final Pattern TEMPLATE_CODE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
   public enum RetryBackoff {
     FIXED, EXPONENTIAL;

@@ -2,6 +2,7 @@ package io.hookline.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookline.http.Problem;
 import io.hookline.testing.Api;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestServer;
