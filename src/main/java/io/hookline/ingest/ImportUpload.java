@@ -11,6 +11,7 @@ import io.hookline.http.InvalidRequest;
 import io.hookline.logging.LogContext;
 import io.hookline.store.Destination;
 import io.hookline.store.ImportRepository;
+import io.hookline.store.StoredImport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -522,33 +523,27 @@ public final class ImportUpload implements ImportBodyParser.Listener {
             storeFailed("committing an upload", ar.cause());
             return;
           }
-          JsonObject view = ar.result().body().view();
-          if (view != null) {
-            accepted(view);
+          StoredImport stored = ar.result().body().stored();
+          if (stored != null) {
+            accepted(stored);
           } else {
             answerDuplicate(digest);
           }
         });
   }
 
-  private void accepted(JsonObject view) {
+  private void accepted(StoredImport stored) {
     finished = true;
     release();
-    String id = view.getString("uploadId");
+    String id = stored.uploadId();
     try (LogContext ignored = LogContext.of(template, id, 0)) {
       LOG.info("import {} accepted: template {}, {} records in {} pages", id, template, records,
-          view.getInteger("totalPages"));
+          stored.totalPages());
     }
-    JsonObject body = new JsonObject()
-        .put("uploadId", id)
-        .put("template", view.getString("template"))
-        .put("status", view.getString("status"))
-        .put("totalRecords", view.getLong("totalRecords"))
-        .put("totalPages", view.getInteger("totalPages"));
     ctx.response().setStatusCode(202)
         .putHeader("Location", "/v1/imports/" + id)
         .putHeader("Content-Type", "application/json")
-        .end(body.toBuffer());
+        .end(ImportView.accepted(stored).toBuffer());
   }
 
   /** The upload id (or idempotency key) is taken: the same body gets the stored import, another body a 409. */
@@ -567,7 +562,7 @@ public final class ImportUpload implements ImportBodyParser.Listener {
             ctx.response().setStatusCode(200)
                 .putHeader("Location", "/v1/imports/" + ar.result().uploadId())
                 .putHeader("Content-Type", "application/json")
-                .end(ar.result().view().toBuffer());
+                .end(ImportView.of(ar.result()).toBuffer());
           } else {
             String field = uploadId != null ? "uploadId" : "Idempotency-Key";
             fail(Problem.of(409, field, "an import with this id exists with a different body"));

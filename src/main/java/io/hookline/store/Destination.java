@@ -1,6 +1,5 @@
 package io.hookline.store;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * A template's webhook destination. Secrets ({@code signingSecret}, {@code previousSigningSecret}) are held
- * decrypted in memory only; {@link #toJson()} never includes them. {@code recordFormat} and {@code chunkFormat} reshape
+ * decrypted in memory only; the API never shows them. {@code recordFormat} and {@code chunkFormat} reshape
  * records and chunk bodies (copied onto each import when it is accepted); {@code notifyUrl} hears of ended imports and
  * of the circuit.
  */
@@ -48,31 +47,5 @@ public record Destination(
     return new Destination(template, callbackUrl, authHeaderName, chunkSize, retryCount, retryIntervalMs, timeoutMs,
         rateLimit, maxConcurrency, ordered, retryBackoff, maxRetryIntervalMs, noRetryStatuses, current, previous,
         previousUntil, recordFormat, chunkFormat, notifyUrl);
-  }
-
-  /** The API view: everything but secrets. */
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("template", template)
-        .put("callbackUrl", callbackUrl)
-        .put("authHeaderName", authHeaderName)
-        .put("chunkSize", chunkSize)
-        .put("retryCount", retryCount)
-        .put("retryInterval", retryIntervalMs)
-        .put("timeoutMs", timeoutMs)
-        .put("rateLimit", rateLimit == null ? null : asNumber(rateLimit))
-        .put("maxConcurrency", maxConcurrency)
-        .put("ordered", ordered)
-        .put("signing", signingSecret != null)
-        .put("retryBackoff", retryBackoff.wireName())
-        .put("maxRetryInterval", maxRetryIntervalMs)
-        .put("noRetryStatuses", new JsonArray(List.copyOf(noRetryStatuses)))
-        .put("recordFormat", recordFormat == null ? null : recordFormat.copy())
-        .put("chunkFormat", chunkFormat == null ? null : chunkFormat.copy())
-        .put("notifyUrl", notifyUrl);
-  }
-
-  private static Number asNumber(double d) {
-    return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Number) (long) d : (Number) d;
   }
 }
