@@ -204,7 +204,7 @@ public final class ImportUpload implements ImportBodyParser.Listener {
 
   /** Parses on when nothing holds it back: the destination lookup, a full batch, or the page budget. */
   private void maybeResume() {
-    if (phase != Phase.READING && phase != Phase.STREAMING || waitingForBudget || !parser.suspended()) {
+    if ((phase != Phase.READING && phase != Phase.STREAMING) || waitingForBudget || !parser.suspended()) {
       return;
     }
     if (chunker != null && chunker.writing() && chunker.readyBytes() >= MAX_READY_BYTES) {
