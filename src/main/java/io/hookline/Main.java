@@ -2,6 +2,7 @@ package io.hookline;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.hookline.api.ApiVerticle;
 import io.hookline.bus.LocalCodec;
 import io.hookline.chunk.ChunkerVerticle;
 import io.hookline.cli.HooklineCommand;
@@ -12,10 +13,9 @@ import io.hookline.delivery.DestinationEventListener;
 import io.hookline.delivery.InstanceHeartbeat;
 import io.hookline.delivery.SenderShard;
 import io.hookline.delivery.WebhookClient;
+import io.hookline.housekeeping.AuthValueRetention;
 import io.hookline.housekeeping.DestinationStateMetrics;
 import io.hookline.housekeeping.RetentionSweep;
-import io.hookline.ingest.IngestVerticle;
-import io.hookline.security.AuthValueRetention;
 import io.hookline.security.EncryptionKeyLoader;
 import io.hookline.security.ExtraCaTrust;
 import io.hookline.security.SecretBox;
@@ -230,7 +230,7 @@ public final class Main {
     private final HooklineConfig config;
     private Database db;
     private int port;
-    private IngestVerticle api;
+    private ApiVerticle api;
     private String ingestDeployment;
     private String listenerDeployment;
     private String senderDeployment;
@@ -286,9 +286,9 @@ public final class Main {
               // One instance per event loop, all on one port. Port 0 becomes -1: Vert.x's "random port shared
               // by every server that asks for -1", so the instances agree on the port picked.
               int listenPort = config.http().port() == 0 ? -1 : config.http().port();
-              java.util.List<IngestVerticle> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+              java.util.List<ApiVerticle> created = new java.util.concurrent.CopyOnWriteArrayList<>();
               return vertx.deployVerticle(() -> {
-                IngestVerticle verticle = new IngestVerticle(config, db, secrets, clients, listenPort);
+                ApiVerticle verticle = new ApiVerticle(config, db, secrets, clients, listenPort);
                 created.add(verticle);
                 return verticle;
               }, new DeploymentOptions().setInstances(eventLoops)).map(deployment -> {

@@ -1,5 +1,6 @@
 package io.hookline.api;
 
+import io.hookline.http.Problem;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;

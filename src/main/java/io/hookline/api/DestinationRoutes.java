@@ -1,12 +1,13 @@
 package io.hookline.api;
 
+import io.hookline.http.InvalidRequest;
+import io.hookline.http.Problem;
 import io.hookline.security.TargetPolicy;
 import io.hookline.security.WebhookSigner;
+import io.hookline.store.Destination;
 import io.hookline.store.DestinationRepository;
-import io.hookline.store.DestinationSnapshot;
 import io.hookline.store.Page;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -38,16 +39,10 @@ public final class DestinationRoutes {
     router.post(PATH + "/resume").handler(ctx -> pause(ctx, false));
   }
 
-  /** The destination as the API shows it: its settings (no secrets) and its delivery state. */
-  static JsonObject view(DestinationSnapshot s) {
-    String state = s.paused() ? "PAUSED" : s.circuitOpenSince() != null ? "CIRCUIT_OPEN" : "ACTIVE";
-    return s.destination().toJson().put("state", state);
-  }
-
   static String code(RoutingContext ctx) {
     String code = ctx.pathParam("code");
-    if (!DestinationValidator.CODE.matcher(code).matches()) {
-      throw new QueryParams.Invalid("template", "must be 1 to 100 of A-Z a-z 0-9 _ -");
+    if (!Destination.TEMPLATE_CODE.matcher(code).matches()) {
+      throw new InvalidRequest("template", "must be 1 to 100 of A-Z a-z 0-9 _ -");
     }
     return code;
   }
@@ -71,7 +66,7 @@ public final class DestinationRoutes {
           if (created) {
             ctx.response().putHeader("Location", "/v1/templates/" + code + "/destination");
           }
-          Json.send(ctx, created ? 201 : 200, view(s));
+          Json.send(ctx, created ? 201 : 200, DestinationView.of(s));
           return null;
         }))
         .onFailure(ctx::fail);
@@ -81,12 +76,10 @@ public final class DestinationRoutes {
   private void list(RoutingContext ctx) {
     QueryParams q = new QueryParams(ctx);
     int limit = q.limit();
-    String after = q.pattern("after", DestinationValidator.CODE, "is not a cursor this server gave out");
+    String after = q.pattern("after", Destination.TEMPLATE_CODE, "is not a cursor this server gave out");
     destinations.list(after, limit + 1).onSuccess(found -> {
-      JsonArray items = new JsonArray();
-      found.stream().limit(limit).forEach(s -> items.add(view(s)));
       String next = found.size() > limit ? found.get(limit - 1).destination().template() : null;
-      Json.send(ctx, 200, new Page(items, next).toJson());
+      Json.send(ctx, 200, Json.page(new Page<>(found.stream().limit(limit).toList(), next), DestinationView::of));
     }).onFailure(ctx::fail);
   }
 
@@ -95,7 +88,7 @@ public final class DestinationRoutes {
       if (s == null) {
         Problem.of(404, "no destination for this template").send(ctx);
       } else {
-        Json.send(ctx, 200, view(s));
+        Json.send(ctx, 200, DestinationView.of(s));
       }
     }).onFailure(ctx::fail);
   }
@@ -112,7 +105,7 @@ public final class DestinationRoutes {
           if (s == null) {
             Problem.of(404, "no destination for this template").send(ctx);
           } else {
-            Json.send(ctx, 200, view(s));
+            Json.send(ctx, 200, DestinationView.of(s));
           }
         }).onFailure(ctx::fail);
   }

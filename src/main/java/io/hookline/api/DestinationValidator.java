@@ -1,5 +1,6 @@
 package io.hookline.api;
 
+import io.hookline.http.Problem;
 import io.hookline.security.TargetPolicy;
 import io.hookline.security.WebhookSigner;
 import io.hookline.store.Destination;
@@ -18,7 +19,6 @@ import java.util.regex.Pattern;
 /** Turns a PUT body into a {@link Destination}, or into the list of every field that breaks a rule of the contract. */
 public final class DestinationValidator {
 
-  public static final Pattern CODE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
   private static final Set<String> FIELDS = Set.of("callbackUrl", "authHeaderName", "chunkSize", "retryCount",
       "retryInterval", "timeoutMs", "rateLimit", "maxConcurrency", "ordered", "signingSecret", "retryBackoff",

@@ -1,9 +1,11 @@
 package io.hookline.api;
 
+import io.hookline.http.InvalidRequest;
+import io.hookline.http.Problem;
+import io.hookline.store.DatabaseErrors;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -55,8 +57,8 @@ public final class ErrorHandlers {
 
   private static void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure instanceof QueryParams.Invalid invalid) {
-      invalid.problem.send(ctx);
+    if (failure instanceof InvalidRequest invalid) {
+      invalid.problem().send(ctx);
       return;
     }
     if (failure == null) {
@@ -65,26 +67,14 @@ public final class ErrorHandlers {
       Problem.of(status, detail).send(ctx);
       return;
     }
-    if (isDatabaseUnavailable(failure)) {
+    if (DatabaseErrors.isUnavailable(failure)) {
       LOG.warn("database unavailable while serving {} {}: {}", ctx.request().method(), ctx.request().path(),
           failure.toString());
       ctx.response().putHeader("Retry-After", "5");
-      Problem.of(503, "the database is unavailable; try again").send(ctx);
+      Problem.databaseUnavailable().send(ctx);
       return;
     }
     LOG.error("unexpected failure serving {} {}", ctx.request().method(), ctx.request().path(), failure);
     Problem.of(500, "unexpected server error").send(ctx);
-  }
-
-  /** Anything from the database layer that is not our own SQL's fault: refused, reset, closed, timed out. */
-  public static boolean isDatabaseUnavailable(Throwable t) {
-    if (t instanceof PgException pg) {
-      String state = pg.getSqlState();
-      // 08: connection exceptions, 57P: operator intervention (shutdown), 53: insufficient resources
-      return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
-    }
-    return t instanceof java.io.IOException || t instanceof java.util.concurrent.TimeoutException
-        || t instanceof io.vertx.core.VertxException || t instanceof io.vertx.core.eventbus.ReplyException
-        || (t.getCause() != null && t.getCause() != t && isDatabaseUnavailable(t.getCause()));
   }
 }

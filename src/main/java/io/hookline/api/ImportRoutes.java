@@ -1,7 +1,10 @@
 package io.hookline.api;
 
+import io.hookline.http.Problem;
+import io.hookline.ingest.ImportView;
 import io.hookline.store.ChunkRepository;
 import io.hookline.store.ImportRepository;
+import io.hookline.store.StoredImport;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,12 +42,13 @@ public final class ImportRoutes {
     String status = q.oneOf("status", IMPORT_STATUSES);
     int limit = q.limit();
     Long before = q.cursor("before");
-    imports.list(template, status, limit, before).onSuccess(page -> Json.send(ctx, 200, page.toJson()))
+    imports.list(template, status, limit, before)
+        .onSuccess(page -> Json.send(ctx, 200, Json.page(page, ImportView::of)))
         .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
-    withImport(ctx, found -> Json.send(ctx, 200, found.view()));
+    withImport(ctx, found -> Json.send(ctx, 200, ImportView.of(found)));
   }
 
   private void chunks(RoutingContext ctx) {
@@ -54,8 +58,8 @@ public final class ImportRoutes {
     Long after = q.cursor("after");
     withImport(ctx, found -> chunks.listChunks(found.id(), found.template(), status, limit,
             after == null ? null : (int) Math.min(after, Integer.MAX_VALUE))
-        .onSuccess(page -> Json.send(ctx, 200, page.toJson()
-            .put("destinationState", found.view().getString("destinationState"))))
+        .onSuccess(page -> Json.send(ctx, 200, Json.page(page, ImportRoutes::chunk)
+            .put("destinationState", found.destinationState())))
         .onFailure(ctx::fail));
   }
 
@@ -65,7 +69,7 @@ public final class ImportRoutes {
     int limit = q.limit();
     Long after = q.cursor("after");
     withImport(ctx, found -> chunks.listAttempts(found.id(), found.template(), failed, limit, after)
-        .onSuccess(page -> Json.send(ctx, 200, page.toJson())).onFailure(ctx::fail));
+        .onSuccess(page -> Json.send(ctx, 200, Json.page(page, ImportRoutes::attempt))).onFailure(ctx::fail));
   }
 
   private void redeliver(RoutingContext ctx) {
@@ -75,7 +79,30 @@ public final class ImportRoutes {
         .onFailure(ctx::fail));
   }
 
-  private void withImport(RoutingContext ctx, Handler<ImportRepository.StoredImport> then) {
+  private static JsonObject chunk(ChunkRepository.Chunk c) {
+    return new JsonObject()
+        .put("page", c.page())
+        .put("records", c.records())
+        .put("status", c.status())
+        .put("attempts", c.attempts())
+        .put("lastStatusCode", c.lastStatusCode())
+        .put("lastError", c.lastError())
+        .put("nextAttemptAt", c.open() ? ImportView.iso(c.nextAttemptAt()) : null)
+        .put("deliveredAt", ImportView.iso(c.deliveredAt()));
+  }
+
+  private static JsonObject attempt(ChunkRepository.Attempt a) {
+    return new JsonObject()
+        .put("page", a.page())
+        .put("attempt", a.attempt())
+        .put("startedAt", ImportView.iso(a.startedAt()))
+        .put("durationMs", a.durationMs())
+        .put("statusCode", a.statusCode())
+        .put("error", a.error())
+        .put("responseExcerpt", a.responseExcerpt());
+  }
+
+  private void withImport(RoutingContext ctx, Handler<StoredImport> then) {
     String uploadId = ctx.pathParam("uploadId");
     if (!ID.matcher(uploadId).matches()) {
       Problem.of(404, "no import with this uploadId").send(ctx);

@@ -1,19 +1,11 @@
 package io.hookline.api;
 
+import io.hookline.http.InvalidRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** Query parameters of the list endpoints, checked; a bad one throws {@link Invalid} naming it. */
+/** Query parameters of the list endpoints, checked; a bad one throws {@link InvalidRequest} naming it. */
 final class QueryParams {
-
-  static final class Invalid extends RuntimeException {
-    final Problem problem;
-
-    Invalid(String field, String message) {
-      super(message, null, false, false);
-      this.problem = Problem.invalid(field, message);
-    }
-  }
 
   private final RoutingContext ctx;
 
@@ -34,7 +26,7 @@ final class QueryParams {
     } catch (NumberFormatException ignored) {
       // falls through
     }
-    throw new Invalid("limit", "must be an integer from 1 to 1000");
+    throw new InvalidRequest("limit", "must be an integer from 1 to 1000");
   }
 
   Long cursor(String name) {
@@ -50,7 +42,7 @@ final class QueryParams {
     } catch (NumberFormatException ignored) {
       // falls through
     }
-    throw new Invalid(name, "is not a cursor this server gave out");
+    throw new InvalidRequest(name, "is not a cursor this server gave out");
   }
 
   String oneOf(String name, Set<String> allowed) {
@@ -59,7 +51,7 @@ final class QueryParams {
       return null;
     }
     if (!allowed.contains(v)) {
-      throw new Invalid(name, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+      throw new InvalidRequest(name, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
     }
     return v;
   }
@@ -72,7 +64,7 @@ final class QueryParams {
     if (v.equals("true")) {
       return true;
     }
-    throw new Invalid(name, "must be true or false");
+    throw new InvalidRequest(name, "must be true or false");
   }
 
   String pattern(String name, java.util.regex.Pattern pattern, String rule) {
@@ -81,7 +73,7 @@ final class QueryParams {
       return null;
     }
     if (!pattern.matcher(v).matches()) {
-      throw new Invalid(name, rule);
+      throw new InvalidRequest(name, rule);
     }
     return v;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.hookline.http.InvalidRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -19,10 +20,10 @@ final class StrictJson {
 
   private StrictJson() {}
 
-  /** The object, or throws {@link QueryParams.Invalid} with field "body". */
+  /** The object, or throws {@link InvalidRequest} with field "body". */
   static JsonObject object(Buffer body) {
     if (body == null || body.length() == 0) {
-      throw new QueryParams.Invalid("body", "a JSON object is required");
+      throw new InvalidRequest("body", "a JSON object is required");
     }
     try (JsonParser parser = FACTORY.createParser(body.getBytes())) {
       parser.skipChildren();
@@ -32,18 +33,18 @@ final class StrictJson {
     } catch (JsonProcessingException e) {
       String message = e.getOriginalMessage();
       int quote = message.startsWith("Duplicate field") ? -1 : message.indexOf('\'');
-      throw new QueryParams.Invalid("body", "invalid JSON: " + (quote > 0 ? message.substring(0, quote).trim() : message));
+      throw new InvalidRequest("body", "invalid JSON: " + (quote > 0 ? message.substring(0, quote).trim() : message));
     } catch (IOException e) {
-      throw new QueryParams.Invalid("body", "invalid JSON");
+      throw new InvalidRequest("body", "invalid JSON");
     }
     Object value;
     try {
       value = io.vertx.core.json.Json.decodeValue(body);
     } catch (RuntimeException e) {
-      throw new QueryParams.Invalid("body", "invalid JSON");
+      throw new InvalidRequest("body", "invalid JSON");
     }
     if (!(value instanceof JsonObject object)) {
-      throw new QueryParams.Invalid("body", "must be a JSON object");
+      throw new InvalidRequest("body", "must be a JSON object");
     }
     return object;
   }

@@ -1,8 +1,8 @@
 package io.hookline.chunk;
 
 import io.hookline.store.ImportRepository;
+import io.hookline.store.StoredImport;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** What ingest asks of the chunker for one upload, in order: pages, then commit (or abort). */
@@ -23,6 +23,6 @@ public sealed interface ChunkerCommand {
   /** The upload failed or its client went away: its staged pages are given to the sweep. */
   record Abort(ImportDraft draft) implements ChunkerCommand {}
 
-  /** Reply to {@link Commit}: the stored import's view, or null when the upload id or idempotency key was taken. */
-  record Committed(JsonObject view) {}
+  /** Reply to {@link Commit}: the stored import, or null when the upload id or idempotency key was taken. */
+  record Committed(StoredImport stored) {}
 }

@@ -1,15 +1,15 @@
 package io.hookline.chunk;
 
-import io.hookline.api.ErrorHandlers;
 import io.hookline.bus.Addresses;
 import io.hookline.bus.LocalCodec;
+import io.hookline.store.DatabaseErrors;
 import io.hookline.store.ImportRepository;
+import io.hookline.store.StoredImport;
 import io.hookline.store.UploadRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ public final class ChunkerVerticle extends VerticleBase {
         message.reply(ar.result(), LocalCodec.LOCAL);
       } else {
         Throwable cause = ar.cause();
-        boolean retryable = cause instanceof UploadLost || ErrorHandlers.isDatabaseUnavailable(cause);
+        boolean retryable = cause instanceof UploadLost || DatabaseErrors.isUnavailable(cause);
         message.fail(retryable ? 503 : 500, cause.getMessage() == null ? cause.toString() : cause.getMessage());
       }
     });
@@ -90,11 +90,11 @@ public final class ChunkerVerticle extends VerticleBase {
       return stage(draft, w.pages()).map(Boolean.TRUE);
     }
     if (command instanceof ChunkerCommand.Commit c) {
-      return commit(draft, c).map(view -> {
-        if (view != null && c.meta().totalPages() > 0) {
+      return commit(draft, c).map(stored -> {
+        if (stored != null && c.meta().totalPages() > 0) {
           vertx.eventBus().publish(Addresses.WORK, draft.template, LocalCodec.LOCAL);
         }
-        return new ChunkerCommand.Committed(view);
+        return new ChunkerCommand.Committed(stored);
       });
     }
     close(draft);
@@ -118,8 +118,8 @@ public final class ChunkerVerticle extends VerticleBase {
         .onFailure(err -> close(draft));
   }
 
-  /** The accepting transaction; the stored import's view, or null when the upload id or idempotency key is taken. */
-  private Future<JsonObject> commit(ImportDraft draft, ChunkerCommand.Commit c) {
+  /** The accepting transaction; the stored import, or null when the upload id or idempotency key is taken. */
+  private Future<StoredImport> commit(ImportDraft draft, ChunkerCommand.Commit c) {
     Long stagedId = draft.importId;
     draft.closed = true;
     staged.remove(draft);
@@ -132,21 +132,21 @@ public final class ChunkerVerticle extends VerticleBase {
         });
   }
 
-  private static Future<JsonObject> accept(SqlConnection conn, ImportDraft draft, Long stagedId,
+  private static Future<StoredImport> accept(SqlConnection conn, ImportDraft draft, Long stagedId,
       ChunkerCommand.Commit c) {
     Future<Long> id = stagedId == null
         ? ImportRepository.nextImportId(conn)
         : UploadRepository.finish(conn, stagedId)
             .compose(live -> live ? Future.succeededFuture(stagedId) : Future.failedFuture(new UploadLost()));
-    return id.compose(importId -> ImportRepository.insertImport(conn, importId, c.meta()).compose(view -> {
-      if (view == null) {
+    return id.compose(importId -> ImportRepository.insertImport(conn, importId, c.meta()).compose(stored -> {
+      if (stored == null) {
         return Future.failedFuture(new IdTaken()); // rolls the transaction back
       }
       if (c.lastPages().isEmpty()) {
-        return Future.succeededFuture(view);
+        return Future.succeededFuture(stored);
       }
       return ImportRepository.insertBodies(conn, importId, draft.template, draft.pagesStaged + 1, c.lastPages())
-          .map(view);
+          .map(stored);
     }));
   }
 

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads {@code conf/hookline.json} (or {@code --conf FILE}) and lets the HOOKLINE_* environment variables of
- * the README's "Configuration" win over it. Missing keys fall back to the defaults below, so a partial file is fine.
+ * Reads {@code conf/hookline.json} (or {@code --conf FILE}) and lets the HOOKLINE_* environment variables (the
+ * README lists them) win over it. Missing keys fall back to the defaults below, so a partial file is fine.
  */
 public final class ConfigLoader {
 

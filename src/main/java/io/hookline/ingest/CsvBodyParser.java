@@ -1,5 +1,6 @@
 package io.hookline.ingest;
 
+import io.hookline.http.InvalidRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -394,7 +395,7 @@ final class CsvBodyParser implements BodyParser {
     out = Arrays.copyOf(out, Math.min(maxRecordBytes, Math.max(needed, out.length * 2)));
   }
 
-  private BadImportException bad(String message) {
-    return new BadImportException(400, keys == null ? "header" : "records[" + recordIndex + "]", message);
+  private InvalidRequest bad(String message) {
+    return new InvalidRequest(400, keys == null ? "header" : "records[" + recordIndex + "]", message);
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import io.hookline.http.InvalidRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -130,7 +131,7 @@ public final class ImportBodyParser implements BodyParser {
         }
         if (token == null) {
           if (state != State.DONE) {
-            throw new BadImportException(400, "body", "the JSON body ends before it is complete");
+            throw new InvalidRequest(400, "body", "the JSON body ends before it is complete");
           }
           listener.end();
           return;
@@ -150,7 +151,7 @@ public final class ImportBodyParser implements BodyParser {
     switch (state) {
       case ROOT_START -> {
         if (token != JsonToken.START_OBJECT) {
-          throw new BadImportException(400, "body", "the body must be a JSON object");
+          throw new InvalidRequest(400, "body", "the body must be a JSON object");
         }
         state = State.ROOT;
       }
@@ -167,7 +168,7 @@ public final class ImportBodyParser implements BodyParser {
         if (token == JsonToken.END_ARRAY) {
           state = State.ROOT;
         } else if (token != JsonToken.START_OBJECT) {
-          throw new BadImportException(400, recordField(), "each record must be a JSON object");
+          throw new InvalidRequest(400, recordField(), "each record must be a JSON object");
         } else {
           out.reset();
           depth = 1;
@@ -191,7 +192,7 @@ public final class ImportBodyParser implements BodyParser {
           state = State.ROOT;
         }
       }
-      case DONE -> throw new BadImportException(400, "body", "unexpected data after the JSON object");
+      case DONE -> throw new InvalidRequest(400, "body", "unexpected data after the JSON object");
     }
   }
 
@@ -213,7 +214,7 @@ public final class ImportBodyParser implements BodyParser {
       }
       case "records" -> {
         if (token != JsonToken.START_ARRAY) {
-          throw new BadImportException(400, "records", "must be a JSON array of objects");
+          throw new InvalidRequest(400, "records", "must be a JSON array of objects");
         }
         seenRecords = true;
         state = State.RECORDS;
@@ -232,7 +233,7 @@ public final class ImportBodyParser implements BodyParser {
           state = State.EXTRA;
         }
       }
-      default -> throw new BadImportException(400, field,
+      default -> throw new InvalidRequest(400, field,
           "unknown field; an import has template, records, extra, authHeaderValue and uploadId");
     }
   }
@@ -248,7 +249,7 @@ public final class ImportBodyParser implements BodyParser {
     if (token == JsonToken.VALUE_NULL && !required) {
       return null;
     }
-    throw new BadImportException(400, field, "must be a string");
+    throw new InvalidRequest(400, field, "must be a string");
   }
 
   private String recordField() {
@@ -285,7 +286,7 @@ public final class ImportBodyParser implements BodyParser {
         // The non-blocking parser does not apply Jackson's number-length limit; receivers using Jackson's
         // defaults could not parse a longer number, so it is refused here.
         if (parser.getTextLength() > MAX_NUMBER_LENGTH) {
-          throw new BadImportException(400, copyField(),
+          throw new InvalidRequest(400, copyField(),
               "has a number longer than " + MAX_NUMBER_LENGTH + " characters");
         }
         gen.writeNumber(parser.getText());
@@ -293,18 +294,18 @@ public final class ImportBodyParser implements BodyParser {
       case VALUE_TRUE -> gen.writeBoolean(true);
       case VALUE_FALSE -> gen.writeBoolean(false);
       case VALUE_NULL -> gen.writeNull();
-      default -> throw new BadImportException(400, copyField(), "unexpected JSON token " + token);
+      default -> throw new InvalidRequest(400, copyField(), "unexpected JSON token " + token);
     }
     if (depth > maxDepth) {
-      throw new BadImportException(400, copyField(), "nested deeper than " + maxDepth + " levels");
+      throw new InvalidRequest(400, copyField(), "nested deeper than " + maxDepth + " levels");
     }
     if (out.size() + gen.getOutputBuffered() > maxValueBytes) {
-      throw new BadImportException(400, copyField(), "larger than " + maxValueBytes + " bytes");
+      throw new InvalidRequest(400, copyField(), "larger than " + maxValueBytes + " bytes");
     }
   }
 
   /** Jackson's message without any echo of the input (it may hold a secret): what is wrong and where. */
-  private BadImportException malformed(IOException e) {
+  private InvalidRequest malformed(IOException e) {
     String where = state == State.RECORD || state == State.RECORDS ? recordField()
         : state == State.EXTRA ? "extra" : state == State.FIELD_VALUE ? field : "body";
     String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
@@ -320,7 +321,7 @@ public final class ImportBodyParser implements BodyParser {
       message = message.substring(0, newline);
     }
     long offset = parser.currentLocation().getByteOffset();
-    return new BadImportException(400, where == null ? "body" : where,
+    return new InvalidRequest(400, where == null ? "body" : where,
         "invalid JSON near byte " + offset + ": " + message);
   }
 

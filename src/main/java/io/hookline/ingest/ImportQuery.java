@@ -1,6 +1,7 @@
 package io.hookline.ingest;
 
 import io.hookline.config.HooklineConfig;
+import io.hookline.http.InvalidRequest;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.ByteBuffer;
@@ -24,17 +25,17 @@ record ImportQuery(String template, String uploadId, byte[] extra, char delimite
     MultiMap params = request.params();
     for (String name : params.names()) {
       if (!PARAMETERS.contains(name)) {
-        throw new BadImportException(400, name, "unknown query parameter; a " + format
+        throw new InvalidRequest(400, name, "unknown query parameter; a " + format
             + " import takes template, uploadId, extra" + (format == BodyFormat.CSV ? " and delimiter" : "")
             + ", and the auth value in the header " + AUTH_HEADER);
       }
       if (params.getAll(name).size() > 1) {
-        throw new BadImportException(400, name, "is given more than once");
+        throw new InvalidRequest(400, name, "is given more than once");
       }
     }
     String template = params.get("template");
     if (template == null) {
-      throw new BadImportException(400, "template", "is required (as the query parameter ?template=CODE)");
+      throw new InvalidRequest(400, "template", "is required (as the query parameter ?template=CODE)");
     }
     String extraText = params.get("extra");
     byte[] extra = extraText == null ? null : compactJson(extraText, limits);
@@ -42,17 +43,17 @@ record ImportQuery(String template, String uploadId, byte[] extra, char delimite
     String delimiterText = params.get("delimiter");
     if (delimiterText != null) {
       if (format != BodyFormat.CSV) {
-        throw new BadImportException(400, "delimiter", "is for text/csv bodies only");
+        throw new InvalidRequest(400, "delimiter", "is for text/csv bodies only");
       }
       char d = delimiterText.length() == 1 ? delimiterText.charAt(0) : 0;
       if (d == 0 || d >= 0x80 || d == '"' || d == '\r' || d == '\n') {
-        throw new BadImportException(400, "delimiter", "must be one ASCII character other than a quote or line break");
+        throw new InvalidRequest(400, "delimiter", "must be one ASCII character other than a quote or line break");
       }
       delimiter = d;
     }
     List<String> auth = request.headers().getAll(AUTH_HEADER);
     if (auth.size() > 1) {
-      throw new BadImportException(400, AUTH_HEADER, "is given more than once");
+      throw new InvalidRequest(400, AUTH_HEADER, "is given more than once");
     }
     return new ImportQuery(template, params.get("uploadId"), extra, delimiter, auth.isEmpty() ? null : auth.get(0));
   }
@@ -129,8 +130,8 @@ record ImportQuery(String template, String uploadId, byte[] extra, char delimite
     try {
       parser.feed(("{\"extra\":" + text + "}").getBytes(StandardCharsets.UTF_8));
       parser.endOfInput();
-    } catch (BadImportException e) {
-      throw new BadImportException(400, "extra", e.getMessage());
+    } catch (InvalidRequest e) {
+      throw new InvalidRequest(400, "extra", e.getMessage());
     }
     if (!parser.done() || parser.seenRecords()) {
       throw notOneValue();
@@ -138,7 +139,7 @@ record ImportQuery(String template, String uploadId, byte[] extra, char delimite
     return found[0];
   }
 
-  private static BadImportException notOneValue() {
-    return new BadImportException(400, "extra", "must be one JSON value (JSON text, URL-encoded in the query)");
+  private static InvalidRequest notOneValue() {
+    return new InvalidRequest(400, "extra", "must be one JSON value (JSON text, URL-encoded in the query)");
   }
 }

@@ -1,37 +1,21 @@
 package io.hookline.ingest;
 
-import io.hookline.api.ApiKeyAuth;
-import io.hookline.api.DestinationValidator;
-import io.hookline.api.Problem;
-import io.hookline.bus.Addresses;
-import io.hookline.bus.LocalCodec;
-import io.hookline.chunk.ChunkerCommand;
-import io.hookline.chunk.ImportDraft;
 import io.hookline.chunk.PageBuilder;
-import io.hookline.format.RecordFormat;
+import io.hookline.http.InvalidRequest;
+import io.hookline.http.Problem;
 import io.hookline.logging.LogContext;
 import io.hookline.store.Destination;
-import io.hookline.store.ImportRepository;
+import io.hookline.store.StoredImport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +31,27 @@ import org.slf4j.LoggerFactory;
  * <p>An upload takes one of {@link UploadSlots} for its life (429 when there is none), and is answered 408 when its
  * body comes slower than {@code ingest.minBytesPerSecond} ({@link SlowBodyCheck}) or not within
  * {@code ingest.bodyTimeout}.
+ *
+ * <p>The bytes go to the parser through a {@link BodyFeed}, the pages to the chunker through a
+ * {@link ChunkerSession}; this class follows the upload through its {@link Phase}s and answers it.
  */
-final class ImportUpload implements ImportBodyParser.Listener {
+public final class ImportUpload implements ImportBodyParser.Listener {
+
+  /** Where an upload is; it only moves down the list, and to FINISHED from any of them. */
+  private enum Phase {
+    /** Fields and records arrive; records before {@code template} wait in the spool. */
+    READING,
+    /** {@code template} was read: parsing waits for its destination's lookup. */
+    FINDING_DESTINATION,
+    /** The destination is known: records are cut into pages and staged. */
+    STREAMING,
+    /** The whole body is parsed: the commit goes once no staging write is in flight. */
+    PARSED,
+    /** Answered, or given up: nothing more is done. */
+    FINISHED
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(ImportUpload.class);
-  private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
-  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** Bytes of finished pages that may wait while the previous batch is written, before the request is paused. */
   private static final int MAX_READY_BYTES = 4 << 20;
   /** Pages are staged once this much is ready; an import smaller than this is written by its commit alone. */
@@ -61,89 +59,53 @@ final class ImportUpload implements ImportBodyParser.Listener {
   /** The window over which ingest.minBytesPerSecond is measured. */
   private static final int RATE_WINDOW_SECONDS = 10;
   private static final String RETRY_AFTER_SECONDS = "2";
-  /** Records that arrive before "template" wait in memory up to this much; put "template" first to stream. */
-  private static final int MAX_SPOOL_BYTES = 64 << 20;
-  /** After a refusal, the most of the rest of the body that is read (and dropped) to keep the connection. */
-  private static final int DRAIN_LIMIT = 1 << 20;
-  private static final DeliveryOptions TO_CHUNKER = new DeliveryOptions(LocalCodec.LOCAL).setSendTimeout(120_000);
 
   private final RoutingContext ctx;
   private final HttpServerRequest request;
   private final IngestSettings settings;
-  private final EventBus eventBus;
-  private BodyParser parser;
-  private final MessageDigest sha256;
-  private final ArrayDeque<Buffer> input = new ArrayDeque<>();
   private final Context context;
-  private final SlowBodyCheck pace;
+  private final MessageDigest sha256;
+  private final BodyFeed feed;
+  private final RecordPages pages = new RecordPages();
+  private final UploadReply reply;
   private final String apiKey;
+  private final ImportFields fields;
+  private BodyParser parser;
+  private Phase phase = Phase.READING;
   private boolean holdsSlot;
   private long startedAt;
   private long ticker = -1;
   private boolean waitingForBudget;
 
-  private long bytesReceived;
-  private boolean requestEnded;
-  private boolean endFed;
-  private boolean paused;
-  private boolean finished;
-
-  private String template;
   private Destination destination;
-  private boolean awaitingDestination;
-  private String uploadId;
-  private String authValue;
-  private byte[] extra;
-  private final String idempotencyKey;
-
-  private List<byte[]> spool = new ArrayList<>();
-  private long spoolBytes;
+  private ChunkerSession chunker;
   private long records;
-  private PageBuilder pages;
-  private RecordFormat recordFormat;
-  private List<Buffer> ready = new ArrayList<>();
-  private long readyBytes;
-  private boolean writing;
-  private boolean parsed;
-  private ImportDraft draft;
 
-  ImportUpload(RoutingContext ctx, IngestSettings settings) {
+  /** {@code apiKey}: which configured API key the request presented (by its position), null without keys. */
+  public ImportUpload(RoutingContext ctx, IngestSettings settings, String apiKey) {
     this.ctx = ctx;
     this.request = ctx.request();
     this.settings = settings;
-    this.eventBus = ctx.vertx().eventBus();
-    this.idempotencyKey = request.getHeader("Idempotency-Key");
+    this.fields = new ImportFields(request.getHeader("Idempotency-Key"));
     this.context = ctx.vertx().getOrCreateContext();
-    this.pace = new SlowBodyCheck(settings.limits().minBytesPerSecond(), RATE_WINDOW_SECONDS);
-    this.apiKey = ctx.get(ApiKeyAuth.KEY);
+    this.apiKey = apiKey;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+    this.feed = new BodyFeed(request, sha256,
+        new SlowBodyCheck(settings.limits().minBytesPerSecond(), RATE_WINDOW_SECONDS));
+    this.reply = new UploadReply(ctx);
   }
 
-  void start() {
-    BodyFormat format = BodyFormat.of(request.getHeader("Content-Type"));
-    if (format == null) {
-      reject(415, "Content-Type", "must be " + BodyFormat.SUPPORTED + " (CSV and NDJSON in UTF-8)");
+  public void start() {
+    BodyFormat format;
+    try {
+      format = ImportFields.checkHeaders(request, settings.limits().maxBodyBytes());
+    } catch (InvalidRequest e) {
+      fail(e.problem());
       return;
-    }
-    if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-      reject(400, "Idempotency-Key", "must be 1 to 255 visible ASCII characters");
-      return;
-    }
-    String length = request.getHeader("Content-Length");
-    if (length != null) {
-      try {
-        if (Long.parseLong(length.trim()) > settings.limits().maxBodyBytes()) {
-          reject(413, "body", "larger than " + settings.limits().maxBodyBytes() + " bytes (ingest.maxBodyBytes)");
-          return;
-        }
-      } catch (NumberFormatException e) {
-        reject(400, "Content-Length", "is not a number");
-        return;
-      }
     }
     if (!openParser(format)) {
       return;
@@ -159,11 +121,11 @@ final class ImportUpload implements ImportBodyParser.Listener {
     ticker = ctx.vertx().setPeriodic(1000, id -> guarded(this::tick));
     request.handler(this::onData);
     request.endHandler(v -> {
-      requestEnded = true;
+      feed.ended();
       guarded(this::pump);
     });
     request.exceptionHandler(err -> {
-      if (!finished) {
+      if (!finished()) {
         LOG.debug("upload connection failed: {}", err.toString());
         abort();
       }
@@ -189,58 +151,36 @@ final class ImportUpload implements ImportBodyParser.Listener {
           : new NdjsonBodyParser(this, settings.limits().maxDepth(), maxRecordBytes);
       query.report(this);
       return true;
-    } catch (BadImportException e) {
-      reject(e.status(), e.field(), e.getMessage());
+    } catch (InvalidRequest e) {
+      fail(e.problem());
       return false;
     }
+  }
+
+  private boolean finished() {
+    return phase == Phase.FINISHED;
   }
 
   // ---- body bytes → parser, with backpressure ----
 
   private void onData(Buffer chunk) {
-    if (finished) {
+    if (finished()) {
       return;
     }
-    bytesReceived += chunk.length();
-    pace.received(chunk.length());
-    if (bytesReceived > settings.limits().maxBodyBytes()) {
-      reject(413, "body", "larger than " + settings.limits().maxBodyBytes() + " bytes (ingest.maxBodyBytes)");
+    if (feed.received(chunk) > settings.limits().maxBodyBytes()) {
+      fail(ImportFields.tooLarge(settings.limits().maxBodyBytes()).problem());
       return;
     }
-    input.add(chunk);
     guarded(this::pump);
   }
 
-  /** Feeds queued bytes while the parser takes them; pauses the request while it does not. */
   private void pump() {
-    while (!finished && !parser.suspended() && parser.needsInput()) {
-      Buffer next = input.poll();
-      if (next == null) {
-        if (requestEnded && !endFed) {
-          endFed = true;
-          parser.endOfInput();
-        }
-        break;
-      }
-      byte[] bytes = next.getBytes();
-      sha256.update(bytes);
-      parser.feed(bytes);
-    }
-    boolean shouldPause = !finished && !requestEnded && (parser.suspended() || input.size() > 4);
-    if (shouldPause != paused) {
-      paused = shouldPause;
-      if (paused) {
-        pace.paused();
-        request.pause();
-      } else {
-        request.resume();
-      }
-    }
+    feed.pump(parser, this::finished);
   }
 
   /** Once a second while the body arrives: the body timeout, the rate check, and the budget's rule. */
   private void tick() {
-    if (requestEnded) {
+    if (feed.hasEnded()) {
       ctx.vertx().cancelTimer(ticker);
       ticker = -1;
       return;
@@ -250,24 +190,24 @@ final class ImportUpload implements ImportBodyParser.Listener {
       fail(Problem.of(408, "body", "did not arrive within " + Duration.ofMillis(limits) + " (ingest.bodyTimeout)"));
       return;
     }
-    if (pace.tick(paused)) {
+    if (feed.tooSlow()) {
       fail(Problem.of(408, "body", "arrived slower than " + settings.limits().minBytesPerSecond()
           + " bytes per second over " + RATE_WINDOW_SECONDS + " s (ingest.minBytesPerSecond)"));
       return;
     }
     // Pages held below STAGE_BYTES by an upload whose client went quiet would keep the budget over for everyone:
     // while it is over, they are written whatever their size.
-    if (!writing && !ready.isEmpty() && settings.budget().over()) {
+    if (chunker != null && !chunker.writing() && chunker.hasReady() && settings.budget().over()) {
       writeReadyPages();
     }
   }
 
   /** Parses on when nothing holds it back: the destination lookup, a full batch, or the page budget. */
   private void maybeResume() {
-    if (finished || parsed || awaitingDestination || waitingForBudget || !parser.suspended()) {
+    if ((phase != Phase.READING && phase != Phase.STREAMING) || waitingForBudget || !parser.suspended()) {
       return;
     }
-    if (writing && readyBytes >= MAX_READY_BYTES) {
+    if (chunker != null && chunker.writing() && chunker.readyBytes() >= MAX_READY_BYTES) {
       return;
     }
     if (settings.budget().over()) {
@@ -280,7 +220,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
   /** Stops parsing until the pages of all uploads are under the budget; what this upload holds is written first. */
   private void waitForBudget() {
     parser.suspend();
-    if (!writing && !ready.isEmpty()) {
+    if (chunker != null && !chunker.writing() && chunker.hasReady()) {
       writeReadyPages();
     }
     if (waitingForBudget) {
@@ -301,13 +241,13 @@ final class ImportUpload implements ImportBodyParser.Listener {
   }
 
   private void guarded(Runnable step) {
-    if (finished) {
+    if (finished()) {
       return;
     }
     try {
       step.run();
-    } catch (BadImportException e) {
-      reject(e.status(), e.field(), e.getMessage());
+    } catch (InvalidRequest e) {
+      fail(e.problem());
     } catch (PageBuilder.PageTooLargeException e) {
       reject(400, "records", e.getMessage());
     } catch (RuntimeException e) {
@@ -320,19 +260,17 @@ final class ImportUpload implements ImportBodyParser.Listener {
 
   @Override
   public void template(String code) {
-    if (!DestinationValidator.CODE.matcher(code).matches()) {
-      throw new BadImportException(400, "template", "must be 1 to 100 of A-Z a-z 0-9 _ -");
-    }
-    template = code;
-    awaitingDestination = true;
+    fields.template(code);
+    chunker = new ChunkerSession(ctx.vertx().eventBus(), settings.budget(), code);
+    phase = Phase.FINDING_DESTINATION;
     parser.suspend();
     settings.destinations().find(code).onComplete(ar -> {
-      if (finished) {
+      if (finished()) {
         return;
       }
       if (ar.failed()) {
         LOG.warn("destination lookup failed: {}", ar.cause().toString());
-        fail(Problem.of(503, "the database is unavailable; try again"));
+        fail(Problem.databaseUnavailable());
         return;
       }
       if (ar.result() == null) {
@@ -340,10 +278,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
         return;
       }
       destination = ar.result();
-      pages = new PageBuilder(destination.chunkSize(), settings.maxChunkBytes());
-      recordFormat = destination.recordFormat() == null ? null
-          : new RecordFormat(destination.recordFormat(), settings.maxChunkBytes());
-      awaitingDestination = false;
+      pages.start(destination, settings.maxChunkBytes());
+      phase = Phase.STREAMING;
       guarded(this::drainSpool);
       guarded(this::maybeResume);
     });
@@ -351,54 +287,35 @@ final class ImportUpload implements ImportBodyParser.Listener {
 
   @Override
   public void uploadId(String id) {
-    if (!UPLOAD_ID.matcher(id).matches()) {
-      throw new BadImportException(400, "uploadId", "must be 1 to 100 of A-Z a-z 0-9 _ -");
-    }
-    uploadId = id;
+    fields.uploadId(id);
   }
 
   @Override
   public void authHeaderValue(String value) {
-    if (value.length() > 8192) {
-      throw new BadImportException(400, "authHeaderValue", "must be at most 8192 characters");
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        throw new BadImportException(400, "authHeaderValue", "must not contain control characters");
-      }
-    }
-    authValue = value;
+    fields.authHeaderValue(value);
   }
 
   @Override
   public void extra(byte[] json) {
-    extra = json;
+    fields.extra(json);
   }
 
   @Override
   public void record(byte[] bytes, int length, long index) {
     records++;
     if (records > settings.limits().maxRecords()) {
-      throw new BadImportException(413, "records",
+      throw new InvalidRequest(413, "records",
           "more than " + settings.limits().maxRecords() + " records (ingest.maxRecords)");
     }
-    if (destination == null) {
-      spoolBytes += length;
-      if (spoolBytes > MAX_SPOOL_BYTES) {
-        throw new BadImportException(400, "template",
-            "must come before records in the body when the records are larger than " + MAX_SPOOL_BYTES + " bytes");
-      }
-      spool.add(Arrays.copyOf(bytes, length));
+    if (!pages.started()) {
+      pages.spool(bytes, length);
       return;
     }
     addToPage(bytes, length, index);
   }
 
   private void drainSpool() {
-    List<byte[]> waiting = spool;
-    spool = new ArrayList<>();
-    spoolBytes = 0;
+    List<byte[]> waiting = pages.takeSpool();
     long index = records - waiting.size();
     for (byte[] r : waiting) {
       addToPage(r, r.length, index++);
@@ -406,50 +323,35 @@ final class ImportUpload implements ImportBodyParser.Listener {
   }
 
   private void addToPage(byte[] bytes, int length, long index) {
-    Buffer page;
-    if (recordFormat == null) {
-      page = pages.add(bytes, 0, length);
-    } else {
-      byte[] reshaped;
-      try {
-        reshaped = recordFormat.apply(bytes, length);
-      } catch (RecordFormat.TooLargeException e) {
-        throw new BadImportException(400, "records[" + index + "]", e.getMessage());
-      }
-      page = pages.add(reshaped, 0, recordFormat.length());
-    }
+    Buffer page = pages.add(bytes, length, index);
     if (page == null) {
       return;
     }
-    ready.add(page);
-    readyBytes += page.length();
-    settings.budget().take(page.length());
+    chunker.add(page);
     if (settings.budget().over()) {
       waitForBudget();
       return;
     }
-    if (readyBytes >= STAGE_BYTES) {
+    if (chunker.readyBytes() >= STAGE_BYTES) {
       writeReadyPages();
     }
-    if (writing && readyBytes >= MAX_READY_BYTES) {
+    if (chunker.writing() && chunker.readyBytes() >= MAX_READY_BYTES) {
       parser.suspend();
     }
   }
 
   @Override
   public void end() {
-    if (template == null) {
-      throw new BadImportException(400, "template", "is required");
+    if (fields.template() == null) {
+      throw new InvalidRequest(400, "template", "is required");
     }
     if (!parser.seenRecords()) {
-      throw new BadImportException(400, "records", "is required (an empty array is allowed)");
+      throw new InvalidRequest(400, "records", "is required (an empty array is allowed)");
     }
-    parsed = true;
+    phase = Phase.PARSED;
     Buffer last = pages.flush();
     if (last != null) {
-      ready.add(last);
-      readyBytes += last.length();
-      settings.budget().take(last.length());
+      chunker.add(last);
     }
     commitWhenWritten();
   }
@@ -457,132 +359,81 @@ final class ImportUpload implements ImportBodyParser.Listener {
   // ---- chunker ----
 
   private void writeReadyPages() {
-    if (writing || ready.isEmpty() || finished) {
+    if (chunker.writing() || !chunker.hasReady() || finished()) {
       return;
     }
-    if (draft == null) {
-      draft = new ImportDraft(template);
-    }
-    List<Buffer> batch = ready;
-    long batchBytes = readyBytes;
-    ready = new ArrayList<>();
-    readyBytes = 0;
-    writing = true;
-    eventBus.request(Addresses.CHUNKER, new ChunkerCommand.WritePages(draft, batch), TO_CHUNKER)
-        .onComplete(ar -> {
-          writing = false;
-          settings.budget().give(batchBytes);
-          if (finished) {
-            return;
-          }
-          if (ar.failed()) {
-            storeFailed("writing pages", ar.cause());
-            return;
-          }
-          if (parsed) {
-            commitWhenWritten();
-            return;
-          }
-          if (readyBytes >= STAGE_BYTES || (!ready.isEmpty() && settings.budget().over())) {
-            writeReadyPages();
-          }
-          guarded(this::maybeResume);
-        });
+    chunker.writeReady().onComplete(ar -> {
+      if (finished()) {
+        return;
+      }
+      if (ar.failed()) {
+        storeFailed("writing pages", ar.cause());
+        return;
+      }
+      if (phase == Phase.PARSED) {
+        commitWhenWritten();
+        return;
+      }
+      if (chunker.readyBytes() >= STAGE_BYTES || (chunker.hasReady() && settings.budget().over())) {
+        writeReadyPages();
+      }
+      guarded(this::maybeResume);
+    });
   }
 
   /** Commits once no staging write is in flight; the pages still in memory go into the commit's transaction. */
   private void commitWhenWritten() {
-    if (writing || finished) {
+    if (chunker.writing() || finished()) {
       return;
     }
-    if (draft == null) {
-      draft = new ImportDraft(template);
-    }
     int totalPages = PageBuilder.pageCount(records, destination.chunkSize());
-    String id = uploadId != null ? uploadId : UUID.randomUUID().toString();
     byte[] digest = sha256.digest();
-    ImportRepository.NewImport meta = new ImportRepository.NewImport(id, idempotencyKey, template, webhookKey(),
-        destination.chunkSize(), records, totalPages, extra == null ? null : Buffer.buffer(extra),
-        authValue == null ? null : Buffer.buffer(settings.secrets().seal(authValue)), digest,
-        encoded(destination.recordFormat()), encoded(destination.chunkFormat()));
-    List<Buffer> lastPages = ready;
-    long lastBytes = readyBytes;
-    ready = new ArrayList<>();
-    readyBytes = 0;
-    writing = true;
-    eventBus.<ChunkerCommand.Committed>request(Addresses.CHUNKER, new ChunkerCommand.Commit(draft, meta, lastPages),
-            TO_CHUNKER)
-        .onComplete(ar -> {
-          writing = false;
-          settings.budget().give(lastBytes);
-          if (finished) {
-            return;
-          }
-          if (ar.failed()) {
-            storeFailed("committing an upload", ar.cause());
-            return;
-          }
-          JsonObject view = ar.result().body().view();
-          if (view != null) {
-            accepted(view);
-          } else {
-            answerDuplicate(digest);
-          }
-        });
+    chunker.commit(fields.newImport(destination, records, totalPages, digest, settings.secrets())).onComplete(ar -> {
+      if (finished()) {
+        return;
+      }
+      if (ar.failed()) {
+        storeFailed("committing an upload", ar.cause());
+      } else if (ar.result() != null) {
+        accepted(ar.result());
+      } else {
+        answerDuplicate(digest);
+      }
+    });
   }
 
-  private void accepted(JsonObject view) {
-    finished = true;
+  private void accepted(StoredImport stored) {
+    phase = Phase.FINISHED;
     release();
-    String id = view.getString("uploadId");
-    try (LogContext ignored = LogContext.of(template, id, 0)) {
-      LOG.info("import {} accepted: template {}, {} records in {} pages", id, template, records,
-          view.getInteger("totalPages"));
+    String id = stored.uploadId();
+    try (LogContext ignored = LogContext.of(fields.template(), id, 0)) {
+      LOG.info("import {} accepted: template {}, {} records in {} pages", id, fields.template(), records,
+          stored.totalPages());
     }
-    JsonObject body = new JsonObject()
-        .put("uploadId", id)
-        .put("template", view.getString("template"))
-        .put("status", view.getString("status"))
-        .put("totalRecords", view.getLong("totalRecords"))
-        .put("totalPages", view.getInteger("totalPages"));
-    ctx.response().setStatusCode(202)
-        .putHeader("Location", "/v1/imports/" + id)
-        .putHeader("Content-Type", "application/json")
-        .end(body.toBuffer());
+    reply.accepted(stored);
   }
 
   /** The upload id (or idempotency key) is taken: the same body gets the stored import, another body a 409. */
   private void answerDuplicate(byte[] digest) {
+    String uploadId = fields.uploadId();
+    String idempotencyKey = fields.idempotencyKey();
     settings.imports().findForIdempotency(uploadId, uploadId == null ? idempotencyKey : null)
         .compose(found -> found != null || uploadId == null || idempotencyKey == null ? Future.succeededFuture(found)
             : settings.imports().findForIdempotency(null, idempotencyKey))
         .onComplete(ar -> {
           if (ar.failed()) {
-            fail(Problem.of(503, "the database is unavailable; try again"));
+            fail(Problem.databaseUnavailable());
           } else if (ar.result() == null) {
             fail(Problem.of(409, "uploadId", "is being used by another upload right now"));
           } else if (MessageDigest.isEqual(ar.result().bodySha256(), digest)) {
-            finished = true;
+            phase = Phase.FINISHED;
             release();
-            ctx.response().setStatusCode(200)
-                .putHeader("Location", "/v1/imports/" + ar.result().uploadId())
-                .putHeader("Content-Type", "application/json")
-                .end(ar.result().view().toBuffer());
+            reply.identical(ar.result());
           } else {
             String field = uploadId != null ? "uploadId" : "Idempotency-Key";
             fail(Problem.of(409, field, "an import with this id exists with a different body"));
           }
         });
-  }
-
-  private static String encoded(JsonObject format) {
-    return format == null ? null : format.encode();
-  }
-
-  private static String webhookKey() {
-    byte[] key = new byte[16];
-    RANDOM.nextBytes(key);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
   }
 
   // ---- endings ----
@@ -592,7 +443,7 @@ final class ImportUpload implements ImportBodyParser.Listener {
     if (unavailable) {
       LOG.warn("{} failed: the database is unavailable ({})", what, cause.getMessage());
       ctx.response().putHeader("Retry-After", "5");
-      fail(Problem.of(503, "the database is unavailable; try again"));
+      fail(Problem.databaseUnavailable());
     } else {
       LOG.error("{} failed: {}", what, cause.getMessage());
       fail(Problem.of(500, "the upload could not be stored"));
@@ -600,45 +451,23 @@ final class ImportUpload implements ImportBodyParser.Listener {
   }
 
   private void reject(int status, String field, String message) {
-    fail(status == 400 ? Problem.invalid(field, message) : Problem.of(status, field, message));
+    fail(new InvalidRequest(status, field, message).problem());
   }
 
   private void fail(Problem problem) {
-    if (finished) {
+    if (finished()) {
       return;
     }
     abort();
-    problem.send(ctx).onComplete(v -> {
-      // ended: read to the end already (a small body refused before this upload set its handlers, as a 415 is)
-      if (requestEnded || request.isEnded()) {
-        return;
-      }
-      if (problem.status() == 413 || problem.status() == 408) {
-        // Reading the rest is what the limit is there to prevent: close the connection (HTTP/1.1) or reset
-        // the stream (HTTP/2) right after the answer.
-        ctx.response().reset();
-        return;
-      }
-      // Read and drop the rest of a small body so the connection stays usable; give up on a large one.
-      long[] dropped = {0};
-      request.handler(chunk -> {
-        dropped[0] += chunk.length();
-        if (dropped[0] > DRAIN_LIMIT) {
-          request.handler(null);
-          ctx.response().reset();
-        }
-      });
-      request.resume();
-    });
+    reply.refuse(problem, feed::hasEnded);
   }
 
   private void abort() {
-    finished = true;
+    phase = Phase.FINISHED;
     release();
-    input.clear();
-    if (draft != null) {
-      eventBus.request(Addresses.CHUNKER, new ChunkerCommand.Abort(draft), TO_CHUNKER)
-          .onFailure(err -> LOG.debug("abort failed: {}", err.toString()));
+    feed.clear();
+    if (chunker != null) {
+      chunker.abort();
     }
   }
 
@@ -652,8 +481,8 @@ final class ImportUpload implements ImportBodyParser.Listener {
       holdsSlot = false;
       settings.slots().give(apiKey);
     }
-    settings.budget().give(readyBytes);
-    ready = new ArrayList<>();
-    readyBytes = 0;
+    if (chunker != null) {
+      chunker.release();
+    }
   }
 }

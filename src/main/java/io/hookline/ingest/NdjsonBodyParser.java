@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import io.hookline.http.InvalidRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -158,7 +159,7 @@ final class NdjsonBodyParser implements BodyParser {
 
   private void append(byte[] bytes, int from, int length) {
     if (lineLength + length > maxRecordBytes + 1) { // + 1: the CR of a CRLF
-      throw new BadImportException(400, field(), "larger than " + maxRecordBytes + " bytes");
+      throw new InvalidRequest(400, field(), "larger than " + maxRecordBytes + " bytes");
     }
     if (lineLength + length + 1 > line.length) { // + 1: room for the LF endLine adds
       line = Arrays.copyOf(line, Math.max(lineLength + length + 1, Math.min(line.length * 2, maxRecordBytes + 2)));
@@ -193,7 +194,7 @@ final class NdjsonBodyParser implements BodyParser {
       feeder.feedInput(line, 0, length);
       JsonToken token = parser.nextToken();
       if (token != JsonToken.START_OBJECT) {
-        throw new BadImportException(400, field(), "each line must be one JSON object");
+        throw new InvalidRequest(400, field(), "each line must be one JSON object");
       }
       out.reset();
       depth = 0;
@@ -204,15 +205,15 @@ final class NdjsonBodyParser implements BodyParser {
         }
         token = parser.nextToken();
         if (token == JsonToken.NOT_AVAILABLE) {
-          throw new BadImportException(400, field(), "the JSON object does not end on its line");
+          throw new InvalidRequest(400, field(), "the JSON object does not end on its line");
         }
       }
       if (parser.nextToken() != JsonToken.NOT_AVAILABLE) {
-        throw new BadImportException(400, field(), "the line goes on after its JSON object");
+        throw new InvalidRequest(400, field(), "the line goes on after its JSON object");
       }
       gen.flush();
       if (out.size() > maxRecordBytes) {
-        throw new BadImportException(400, field(), "larger than " + maxRecordBytes + " bytes");
+        throw new InvalidRequest(400, field(), "larger than " + maxRecordBytes + " bytes");
       }
     } catch (JsonProcessingException e) {
       throw malformed(e);
@@ -245,17 +246,17 @@ final class NdjsonBodyParser implements BodyParser {
       case VALUE_STRING -> gen.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
         if (parser.getTextLength() > MAX_NUMBER_LENGTH) {
-          throw new BadImportException(400, field(), "has a number longer than " + MAX_NUMBER_LENGTH + " characters");
+          throw new InvalidRequest(400, field(), "has a number longer than " + MAX_NUMBER_LENGTH + " characters");
         }
         gen.writeNumber(parser.getText());
       }
       case VALUE_TRUE -> gen.writeBoolean(true);
       case VALUE_FALSE -> gen.writeBoolean(false);
       case VALUE_NULL -> gen.writeNull();
-      default -> throw new BadImportException(400, field(), "unexpected JSON token " + token);
+      default -> throw new InvalidRequest(400, field(), "unexpected JSON token " + token);
     }
     if (depth > maxDepth) {
-      throw new BadImportException(400, field(), "nested deeper than " + maxDepth + " levels");
+      throw new InvalidRequest(400, field(), "nested deeper than " + maxDepth + " levels");
     }
   }
 
@@ -264,7 +265,7 @@ final class NdjsonBodyParser implements BodyParser {
   }
 
   /** Jackson's message without any echo of the input (it may hold a secret): what is wrong. */
-  private BadImportException malformed(JsonProcessingException e) {
+  private InvalidRequest malformed(JsonProcessingException e) {
     String message = e.getOriginalMessage();
     if (message == null) {
       message = "malformed JSON";
@@ -277,7 +278,7 @@ final class NdjsonBodyParser implements BodyParser {
     if (newline > 0) {
       message = message.substring(0, newline);
     }
-    return new BadImportException(400, field(), "invalid JSON: " + message);
+    return new InvalidRequest(400, field(), "invalid JSON: " + message);
   }
 
   /** A ByteArrayOutputStream whose array can be read without a copy. */

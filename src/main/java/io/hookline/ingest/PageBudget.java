@@ -22,7 +22,7 @@ final class PageBudget implements Shareable {
     this.limit = limit;
   }
 
-  /** The budget of this Vert.x instance (one server), made by the first IngestVerticle that asks. */
+  /** The budget of this Vert.x instance (one server), made by the first ApiVerticle that asks. */
   static PageBudget of(Vertx vertx, long limit) {
     return vertx.sharedData().<String, PageBudget>getLocalMap("hookline.ingest")
         .computeIfAbsent("pageBudget", k -> new PageBudget(limit));

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * How many uploads run at once, overall and per API key, over every IngestVerticle instance of one server. An upload
+ * How many uploads run at once, overall and per API key, over every ApiVerticle instance of one server. An upload
  * that finds no free slot is refused at once (429) instead of waiting in a queue behind the others: a client
  * holding many uploads open cannot crowd out the rest.
  */
@@ -22,7 +22,7 @@ final class UploadSlots implements Shareable {
     this.perKey = perKey;
   }
 
-  /** The slots of this Vert.x instance (one server), made by the first IngestVerticle that asks. */
+  /** The slots of this Vert.x instance (one server), made by the first ApiVerticle that asks. */
   static UploadSlots of(Vertx vertx, int overall, int perKey) {
     return vertx.sharedData().<String, UploadSlots>getLocalMap("hookline.ingest")
         .computeIfAbsent("uploadSlots", k -> new UploadSlots(overall, perKey));

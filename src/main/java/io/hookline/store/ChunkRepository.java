@@ -1,20 +1,28 @@
 package io.hookline.store;
 
-import io.hookline.security.SecretBox;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Chunks and attempts as the API lists them. */
+/** The chunks and attempts of an import, listed page by page (the sender's queue work is {@link ChunkQueue}'s). */
 public final class ChunkRepository {
+
+  /** A chunk's delivery state. {@code nextAttemptAt} is stored on every row; it means something only while open. */
+  public record Chunk(int page, Integer records, String status, Integer attempts, Integer lastStatusCode,
+      String lastError, Instant nextAttemptAt, Instant deliveredAt) {
+
+    public boolean open() {
+      return status.equals("PENDING") || status.equals("RETRYING");
+    }
+  }
+
+  /** One request made for a chunk, as logged. */
+  public record Attempt(long id, Integer page, Integer attempt, Instant startedAt, Integer durationMs,
+      Integer statusCode, String error, String responseExcerpt) {}
 
   private final Pool pool;
 
@@ -22,7 +30,7 @@ public final class ChunkRepository {
     this.pool = pool;
   }
 
-  public Future<Page> listChunks(long importId, String template, String status, int limit, Integer after) {
+  public Future<Page<Chunk>> listChunks(long importId, String template, String status, int limit, Integer after) {
     StringBuilder sql = new StringBuilder("SELECT page, records, status, attempts, last_status_code, last_error, "
         + "next_attempt_at, delivered_at FROM chunks WHERE import_id = $1 AND template = $2");
     Tuple t = Tuple.of(importId, template);
@@ -37,28 +45,20 @@ public final class ChunkRepository {
     t.addInteger(limit + 1);
     sql.append(" ORDER BY page LIMIT $").append(t.size());
     return pool.preparedQuery(sql.toString()).execute(t).map(rows -> {
-      JsonArray items = new JsonArray();
+      List<Chunk> items = new ArrayList<>(limit);
       for (Row r : rows) {
         if (items.size() == limit) {
-          return new Page(items, String.valueOf(items.getJsonObject(limit - 1).getInteger("page")));
+          return new Page<>(items, String.valueOf(items.get(limit - 1).page()));
         }
-        String st = r.getString("status");
-        boolean open = st.equals("PENDING") || st.equals("RETRYING");
-        items.add(new JsonObject()
-            .put("page", r.getInteger("page"))
-            .put("records", r.getInteger("records"))
-            .put("status", st)
-            .put("attempts", r.getInteger("attempts"))
-            .put("lastStatusCode", r.getInteger("last_status_code"))
-            .put("lastError", r.getString("last_error"))
-            .put("nextAttemptAt", open ? ImportRepository.iso(r.getOffsetDateTime("next_attempt_at")) : null)
-            .put("deliveredAt", ImportRepository.iso(r.getOffsetDateTime("delivered_at"))));
+        items.add(new Chunk(r.getInteger("page"), r.getInteger("records"), r.getString("status"),
+            r.getInteger("attempts"), r.getInteger("last_status_code"), r.getString("last_error"),
+            ImportRepository.instant(r, "next_attempt_at"), ImportRepository.instant(r, "delivered_at")));
       }
-      return new Page(items, null);
+      return new Page<>(items, null);
     });
   }
 
-  public Future<Page> listAttempts(long importId, String template, boolean failedOnly, int limit, Long after) {
+  public Future<Page<Attempt>> listAttempts(long importId, String template, boolean failedOnly, int limit, Long after) {
     StringBuilder sql = new StringBuilder("SELECT id, page, attempt, started_at, duration_ms, status_code, error, "
         + "response_excerpt FROM attempts WHERE import_id = $1 AND template = $2");
     Tuple t = Tuple.of(importId, template);
@@ -72,23 +72,16 @@ public final class ChunkRepository {
     t.addInteger(limit + 1);
     sql.append(" ORDER BY id LIMIT $").append(t.size());
     return pool.preparedQuery(sql.toString()).execute(t).map(rows -> {
-      JsonArray items = new JsonArray();
-      long last = 0;
+      List<Attempt> items = new ArrayList<>(limit);
       for (Row r : rows) {
         if (items.size() == limit) {
-          return new Page(items, String.valueOf(last));
+          return new Page<>(items, String.valueOf(items.get(limit - 1).id()));
         }
-        items.add(new JsonObject()
-            .put("page", r.getInteger("page"))
-            .put("attempt", r.getInteger("attempt"))
-            .put("startedAt", ImportRepository.iso(r.getOffsetDateTime("started_at")))
-            .put("durationMs", r.getInteger("duration_ms"))
-            .put("statusCode", r.getInteger("status_code"))
-            .put("error", r.getString("error"))
-            .put("responseExcerpt", r.getString("response_excerpt")));
-        last = r.getLong("id");
+        items.add(new Attempt(r.getLong("id"), r.getInteger("page"), r.getInteger("attempt"),
+            ImportRepository.instant(r, "started_at"), r.getInteger("duration_ms"), r.getInteger("status_code"),
+            r.getString("error"), r.getString("response_excerpt")));
       }
-      return new Page(items, null);
+      return new Page<>(items, null);
     });
   }
 }

@@ -2,21 +2,20 @@ package io.hookline.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Imports: the durable write of an upload (inside the chunker's transaction) and every read the API makes. */
+/** Imports: the durable write of an upload (inside the chunker's transaction) and the reads of stored imports. */
 public final class ImportRepository {
 
   private static final String VIEW_COLUMNS = "id, upload_id, template, status, total_records, total_pages, "
-      + "chunks_delivered, chunks_undelivered, created_at, completed_at, "
+      + "chunks_delivered, chunks_undelivered, created_at, completed_at, body_sha256, "
       // From the destination row, which the sender of any instance writes: every instance answers the same.
       // A deleted destination sends nothing more, and pauses nothing either: ACTIVE.
       + "COALESCE((SELECT CASE WHEN d.paused_at IS NOT NULL THEN 'PAUSED' "
@@ -57,9 +56,6 @@ public final class ImportRepository {
       UPDATE imports SET auth_value = NULL
       WHERE auth_value IS NOT NULL AND completed_at IS NOT NULL AND completed_at < now() - make_interval(days => $1)""";
 
-  /** An import as stored: the fields the idempotency check compares and the API shows. */
-  public record StoredImport(long id, String uploadId, String template, byte[] bodySha256, JsonObject view) {}
-
   /**
    * What {@link #insertImport} needs besides the id, which the chunker took from the sequence. The formats are the
    * destination's when the upload began (compact JSON, or null), fixed for the import from then on.
@@ -91,7 +87,7 @@ public final class ImportRepository {
   }
 
   /** Inserts the import row and its chunk rows; null when the upload id or idempotency key is already taken. */
-  public static Future<JsonObject> insertImport(SqlClient conn, long id, NewImport i) {
+  public static Future<StoredImport> insertImport(SqlClient conn, long id, NewImport i) {
     String status = i.totalPages() == 0 ? "COMPLETED" : "QUEUED";
     Tuple t = Tuple.tuple().addLong(id).addString(i.uploadId()).addString(i.idempotencyKey())
         .addString(i.template()).addString(i.webhookKey()).addInteger(i.chunkSize()).addLong(i.totalRecords())
@@ -102,9 +98,9 @@ public final class ImportRepository {
       if (rows.size() == 0) {
         return Future.succeededFuture(null);
       }
-      JsonObject view = view(rows.iterator().next());
+      StoredImport stored = stored(rows.iterator().next());
       if (i.totalPages() == 0) {
-        return Future.succeededFuture(view);
+        return Future.succeededFuture(stored);
       }
       int lastPageRecords = (int) (i.totalRecords() - (long) (i.totalPages() - 1) * i.chunkSize());
       return conn.preparedQuery(INSERT_CHUNKS)
@@ -112,7 +108,7 @@ public final class ImportRepository {
           // delivered with the commit: the destination's owner, on whichever instance, hears of the work at once
           .compose(v -> conn.preparedQuery("SELECT pg_notify('hookline_' || current_schema(), 'work:' || $1)")
               .execute(Tuple.of(i.template())))
-          .map(view);
+          .map(stored);
     });
   }
 
@@ -122,16 +118,9 @@ public final class ImportRepository {
   public Future<StoredImport> findForIdempotency(String uploadId, String idempotencyKey) {
     // an EXPIRED import is being deleted by the retention sweep: gone for the API already
     String where = (uploadId != null ? "upload_id = $1" : "idempotency_key = $1") + " AND status <> 'EXPIRED'";
-    return pool.preparedQuery("SELECT " + VIEW_COLUMNS + ", body_sha256 FROM imports WHERE " + where)
+    return pool.preparedQuery("SELECT " + VIEW_COLUMNS + " FROM imports WHERE " + where)
         .execute(Tuple.of(uploadId != null ? uploadId : idempotencyKey))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new StoredImport(r.getLong("id"), r.getString("upload_id"), r.getString("template"),
-              r.getBuffer("body_sha256").getBytes(), view(r));
-        });
+        .map(rows -> rows.size() == 0 ? null : stored(rows.iterator().next()));
   }
 
   public Future<StoredImport> find(String uploadId) {
@@ -139,7 +128,7 @@ public final class ImportRepository {
   }
 
   /** Newest first; {@code before} is the cursor (an import id) from the previous page. */
-  public Future<Page> list(String template, String status, int limit, Long before) {
+  public Future<Page<StoredImport>> list(String template, String status, int limit, Long before) {
     StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM imports WHERE status <> 'EXPIRED'");
     Tuple t = Tuple.tuple();
     if (template != null) {
@@ -157,16 +146,14 @@ public final class ImportRepository {
     t.addInteger(limit + 1);
     sql.append(" ORDER BY id DESC LIMIT $").append(t.size());
     return pool.preparedQuery(sql.toString()).execute(t).map(rows -> {
-      JsonArray items = new JsonArray();
-      Long last = null;
+      List<StoredImport> items = new ArrayList<>(limit);
       for (Row r : rows) {
         if (items.size() == limit) {
-          return new Page(items, String.valueOf(last));
+          return new Page<>(items, String.valueOf(items.get(limit - 1).id()));
         }
-        items.add(view(r));
-        last = r.getLong("id");
+        items.add(stored(r));
       }
-      return new Page(items, null);
+      return new Page<>(items, null);
     });
   }
 
@@ -184,27 +171,17 @@ public final class ImportRepository {
     return pool.preparedQuery(FORGET_AUTH_VALUES).execute(Tuple.of(days)).map(rows -> rows.rowCount());
   }
 
-  public static JsonObject view(Row r) {
+  private static StoredImport stored(Row r) {
     String destinationState = r.getString("destination_state");
-    int totalPages = r.getInteger("total_pages");
-    int delivered = r.getInteger("chunks_delivered");
-    int undelivered = r.getInteger("chunks_undelivered");
-    return new JsonObject()
-        .put("uploadId", r.getString("upload_id"))
-        .put("template", r.getString("template"))
-        .put("status", r.getString("status"))
-        .put("totalRecords", r.getLong("total_records"))
-        .put("totalPages", totalPages)
-        .put("createdAt", iso(r.getOffsetDateTime("created_at")))
-        .put("completedAt", iso(r.getOffsetDateTime("completed_at")))
-        .put("chunks", new JsonObject()
-            .put("pending", totalPages - delivered - undelivered)
-            .put("delivered", delivered)
-            .put("undelivered", undelivered))
-        .put("destinationState", destinationState == null ? "ACTIVE" : destinationState);
+    return new StoredImport(r.getLong("id"), r.getString("upload_id"), r.getString("template"),
+        r.getString("status"), r.getLong("total_records"), r.getInteger("total_pages"),
+        r.getInteger("chunks_delivered"), r.getInteger("chunks_undelivered"), instant(r, "created_at"),
+        instant(r, "completed_at"), destinationState == null ? "ACTIVE" : destinationState,
+        r.getBuffer("body_sha256").getBytes());
   }
 
-  static String iso(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
+  static Instant instant(Row r, String column) {
+    OffsetDateTime t = r.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
   }
 }

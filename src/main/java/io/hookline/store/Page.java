@@ -1,12 +1,6 @@
 package io.hookline.store;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.util.List;
 
-/** One page of a list endpoint: {@code {"items": [...], "next": CURSOR}}, next null on the last page. */
-public record Page(JsonArray items, String next) {
-
-  public JsonObject toJson() {
-    return new JsonObject().put("items", items).put("next", next);
-  }
-}
+/** One page of a list: its items and the cursor of the next page, null on the last page. */
+public record Page<T>(List<T> items, String next) {}

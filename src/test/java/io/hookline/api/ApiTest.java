@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The API as the README's "The API" gives it: destinations, imports and their lists, health, metrics, errors. */
+/** The HTTP API as the README describes it: destinations, imports and their lists, health, metrics, errors. */
 class ApiTest extends SharedServerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);

@@ -2,6 +2,7 @@ package io.hookline.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookline.http.Problem;
 import io.hookline.testing.Api;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestServer;
@@ -28,9 +29,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A corpus of bad requests, one row each, against every endpoint of the API (README, "The API"). Every row must get its
- * 4xx as {@code application/problem+json} naming the field, and must leave nothing behind: no destination made or
- * changed, no import stored (not even half of one), nothing sent to the callback URL, no secret echoed back.
+ * A corpus of bad requests, one row each, against every endpoint of the HTTP API as the README describes it. Every
+ * row must get its 4xx as {@code application/problem+json} naming the field, and must leave nothing behind: no
+ * destination made or changed, no import stored (not even half of one), nothing sent to the callback URL, no secret
+ * echoed back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ValidationTest {

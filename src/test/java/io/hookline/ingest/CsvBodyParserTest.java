@@ -2,6 +2,7 @@ package io.hookline.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookline.http.InvalidRequest;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -52,7 +53,7 @@ class CsvBodyParserTest {
     return parsed.records();
   }
 
-  private static BadImportException error(String body) {
+  private static InvalidRequest error(String body) {
     ParsedBody parsed = parse(body, ',', MAX);
     assertThat(parsed.error()).as("an error for " + body).isNotNull();
     assertThat(parsed.error().status()).isEqualTo(400);
@@ -114,7 +115,7 @@ class CsvBodyParserTest {
 
   @Test
   void aLongRowIsRefusedNamingItsIndexAmongDataRows() {
-    BadImportException e = error("a,b\n1,2\n\n3,4\n5,6,7\n8,9\n");
+    InvalidRequest e = error("a,b\n1,2\n\n3,4\n5,6,7\n8,9\n");
     assertThat(e.field()).isEqualTo("records[2]"); // the empty line is not a row
     assertThat(e.getMessage()).contains("more cells than the header");
   }
@@ -140,14 +141,14 @@ class CsvBodyParserTest {
 
   @Test
   void textAfterAClosingQuoteIsRefused() {
-    BadImportException e = error("a,b\n1,2\n\"x\"y,2\n");
+    InvalidRequest e = error("a,b\n1,2\n\"x\"y,2\n");
     assertThat(e.field()).isEqualTo("records[1]");
     assertThat(e.getMessage()).contains("after the closing quote");
   }
 
   @Test
   void aQuotedCellLeftOpenIsRefused() {
-    BadImportException e = error("a,b\n1,\"2\n3,4\n");
+    InvalidRequest e = error("a,b\n1,\"2\n3,4\n");
     assertThat(e.field()).isEqualTo("records[0]");
     assertThat(e.getMessage()).contains("closing quote is missing");
     assertThat(error("\"a,b\n").field()).isEqualTo("header");
@@ -180,7 +181,7 @@ class CsvBodyParserTest {
 
   @Test
   void aRepeatedColumnNameIsRefused() {
-    BadImportException e = error("id,name,id\n1,2,3\n");
+    InvalidRequest e = error("id,name,id\n1,2,3\n");
     assertThat(e.field()).isEqualTo("header");
     assertThat(e.getMessage()).contains("column 3");
   }

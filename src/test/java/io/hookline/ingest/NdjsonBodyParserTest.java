@@ -2,6 +2,7 @@ package io.hookline.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookline.http.InvalidRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class NdjsonBodyParserTest {
     return parsed.records();
   }
 
-  private static BadImportException error(String body) {
+  private static InvalidRequest error(String body) {
     ParsedBody parsed = parse(body.getBytes(StandardCharsets.UTF_8), MAX);
     assertThat(parsed.error()).as("an error for " + body).isNotNull();
     assertThat(parsed.error().status()).isEqualTo(400);
@@ -66,7 +67,7 @@ class NdjsonBodyParserTest {
   void aLineThatIsNotAnObjectIsRefusedNamingIt() {
     for (String line : new String[] {"[1,2]", "\"text\"", "42", "null", "true", "{\"a\":", "{\"a\":1} {\"b\":2}",
         "{\"a\":1},", "{a:1}", "{\"a\":1,\"a\":2}", "{\"a\":tru}", "garbage"}) {
-      BadImportException e = error("{\"ok\":0}\n{\"ok\":1}\n" + line + "\n{\"ok\":3}\n");
+      InvalidRequest e = error("{\"ok\":0}\n{\"ok\":1}\n" + line + "\n{\"ok\":3}\n");
       assertThat(e.field()).as(line).isEqualTo("records[2]");
     }
     assertThat(error("{\"a\":\n1}\n").getMessage()).contains("does not end on its line");

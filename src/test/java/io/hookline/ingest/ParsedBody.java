@@ -1,5 +1,6 @@
 package io.hookline.ingest;
 
+import io.hookline.http.InvalidRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +13,7 @@ import java.util.function.Function;
  * refusal. The listener suspends the parser after every {@code suspendEvery}-th record and the feeding loop resumes
  * it, as ImportUpload does while a batch of pages is written.
  */
-record ParsedBody(List<String> records, boolean ended, BadImportException error) {
+record ParsedBody(List<String> records, boolean ended, InvalidRequest error) {
 
   /** Feeds {@code body} in slices of {@code slice} bytes (random sizes when slice is 0). */
   static ParsedBody parse(Function<ImportBodyParser.Listener, BodyParser> open, byte[] body, int slice,
@@ -46,7 +47,7 @@ record ParsedBody(List<String> records, boolean ended, BadImportException error)
         parser.resume();
       }
       return new ParsedBody(collector.records, collector.ended, null);
-    } catch (BadImportException e) {
+    } catch (InvalidRequest e) {
       return new ParsedBody(collector.records, collector.ended, e);
     }
   }

@@ -1,4 +1,4 @@
-package io.hookline.security;
+package io.hookline.housekeeping;
 
 import io.hookline.store.ImportRepository;
 import io.vertx.core.Future;

@@ -1,12 +1,14 @@
-package io.hookline.ingest;
+package io.hookline.api;
 
-import io.hookline.api.DestinationValidator;
-import io.hookline.api.Problem;
 import io.hookline.chunk.PageBuilder;
+import io.hookline.config.HooklineConfig;
 import io.hookline.delivery.AttemptResult;
 import io.hookline.delivery.WebhookClient;
 import io.hookline.format.ChunkFormat;
 import io.hookline.format.RecordFormat;
+import io.hookline.http.InvalidRequest;
+import io.hookline.http.Problem;
+import io.hookline.ingest.ImportBodyParser;
 import io.hookline.store.ClaimedChunk;
 import io.hookline.store.Destination;
 import io.hookline.store.DestinationRepository;
@@ -37,23 +39,26 @@ final class DestinationTestSend {
 
   private final DestinationRepository destinations;
   private final WebhookClient client;
-  private final IngestSettings settings;
+  private final HooklineConfig.Ingest limits;
+  private final int maxChunkBytes;
 
-  DestinationTestSend(DestinationRepository destinations, WebhookClient client, IngestSettings settings) {
+  DestinationTestSend(DestinationRepository destinations, WebhookClient client, HooklineConfig.Ingest limits,
+      int maxChunkBytes) {
     this.destinations = destinations;
     this.client = client;
-    this.settings = settings;
+    this.limits = limits;
+    this.maxChunkBytes = maxChunkBytes;
   }
 
   void mount(Router router) {
     router.post("/v1/templates/:code/destination/test")
-        .handler(BodyHandler.create(false).setBodyLimit(settings.maxChunkBytes()))
+        .handler(BodyHandler.create(false).setBodyLimit(maxChunkBytes))
         .handler(this::test);
   }
 
   private void test(RoutingContext ctx) {
     String code = ctx.pathParam("code");
-    if (!DestinationValidator.CODE.matcher(code).matches()) {
+    if (!Destination.TEMPLATE_CODE.matcher(code).matches()) {
       Problem.invalid("template", "must be 1 to 100 of A-Z a-z 0-9 _ -").send(ctx);
       return;
     }
@@ -69,9 +74,8 @@ final class DestinationTestSend {
       }
       try {
         records = records(body);
-      } catch (BadImportException e) {
-        (e.status() == 400 ? Problem.invalid(e.field(), e.getMessage()) : Problem.of(e.status(), e.field(),
-            e.getMessage())).send(ctx);
+      } catch (InvalidRequest e) {
+        e.problem().send(ctx);
         return;
       }
     }
@@ -127,30 +131,30 @@ final class DestinationTestSend {
       public void end() {
         // all records are in the list
       }
-    }, settings.limits().maxDepth(), settings.limits().maxRecordBytes());
+    }, limits.maxDepth(), limits.maxRecordBytes());
     parser.feed(body.getBytes());
     parser.endOfInput();
     if (!parser.done()) {
-      throw new BadImportException(400, "body", "the JSON body ends before it is complete");
+      throw new InvalidRequest(400, "body", "the JSON body ends before it is complete");
     }
     if (!parser.seenRecords()) {
       return List.of(DEFAULT_RECORD);
     }
     if (records.isEmpty()) {
-      throw new BadImportException(400, "records", "must hold at least one record");
+      throw new InvalidRequest(400, "records", "must hold at least one record");
     }
     return records;
   }
 
-  private static BadImportException onlyRecords(String field) {
-    return new BadImportException(400, field, "unknown field; a test send takes only records");
+  private static InvalidRequest onlyRecords(String field) {
+    return new InvalidRequest(400, field, "unknown field; a test send takes only records");
   }
 
   /** Every record on one page, cut as at ingest. */
   private Buffer page(Destination d, List<byte[]> records) {
-    PageBuilder pages = new PageBuilder(records.size(), settings.maxChunkBytes());
+    PageBuilder pages = new PageBuilder(records.size(), maxChunkBytes);
     RecordFormat format = d.recordFormat() == null ? null
-        : new RecordFormat(d.recordFormat(), settings.maxChunkBytes());
+        : new RecordFormat(d.recordFormat(), maxChunkBytes);
     Buffer page = null;
     for (byte[] r : records) {
       page = format == null ? pages.add(r, 0, r.length) : pages.add(format.apply(r, r.length), 0, format.length());

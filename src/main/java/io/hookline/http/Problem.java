@@ -1,4 +1,4 @@
-package io.hookline.api;
+package io.hookline.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
@@ -27,6 +27,11 @@ public record Problem(int status, String title, String detail, List<FieldError> 
 
   public static Problem invalid(String field, String message) {
     return invalid(List.of(new FieldError(field, message)));
+  }
+
+  /** Every 503 for a database that does not answer says the same; the caller adds Retry-After where it is sent. */
+  public static Problem databaseUnavailable() {
+    return of(503, "the database is unavailable; try again");
   }
 
   public static Problem of(int status, String detail) {

@@ -1,14 +1,9 @@
-package io.hookline.ingest;
+package io.hookline.api;
 
-import io.hookline.api.ApiKeyAuth;
-import io.hookline.api.ConsoleRoutes;
-import io.hookline.api.DestinationRoutes;
-import io.hookline.api.DocsRoutes;
-import io.hookline.api.ErrorHandlers;
-import io.hookline.api.ImportRoutes;
-import io.hookline.api.SystemRoutes;
 import io.hookline.config.HooklineConfig;
 import io.hookline.delivery.WebhookClient;
+import io.hookline.ingest.ImportUpload;
+import io.hookline.ingest.IngestSettings;
 import io.hookline.security.SecretBox;
 import io.hookline.security.TargetPolicy;
 import io.hookline.store.ChunkRepository;
@@ -22,10 +17,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
- * The HTTP API. One instance per event loop, all on one port. {@code POST /v1/imports} streams into
- * {@link ImportUpload}; the other routes are small JSON reads and writes.
+ * The HTTP server and every route of the API. One instance per event loop, all on one port.
+ * {@code POST /v1/imports} streams into the ingest path's {@link ImportUpload}; the other routes are small JSON reads
+ * and writes.
  */
-public final class IngestVerticle extends VerticleBase {
+public final class ApiVerticle extends VerticleBase {
 
   private final HooklineConfig config;
   private final Database db;
@@ -35,7 +31,7 @@ public final class IngestVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
 
-  public IngestVerticle(HooklineConfig config, Database db, SecretBox secrets, WebhookClient.Factory clients,
+  public ApiVerticle(HooklineConfig config, Database db, SecretBox secrets, WebhookClient.Factory clients,
       int port) {
     this.config = config;
     this.db = db;
@@ -50,9 +46,8 @@ public final class IngestVerticle extends VerticleBase {
     ImportRepository imports = new ImportRepository(db.pool());
     ChunkRepository chunks = new ChunkRepository(db.pool());
     HooklineConfig.Ingest limits = config.ingest();
-    IngestSettings settings = new IngestSettings(limits, config.delivery().maxChunkBytes(), destinations, imports,
-        secrets, UploadSlots.of(vertx, limits.maxConcurrentUploads(), limits.maxConcurrentUploadsPerKey()),
-        PageBudget.of(vertx, limits.maxPendingPageBytes()));
+    IngestSettings settings = IngestSettings.of(vertx, limits, config.delivery().maxChunkBytes(), destinations,
+        imports, secrets);
 
     router = Router.router(vertx);
     new SystemRoutes(db.pool(), config.instanceId()).mount(router);
@@ -61,10 +56,11 @@ public final class IngestVerticle extends VerticleBase {
     if (!config.apiKeys().isEmpty()) {
       router.route("/v1/*").handler(new ApiKeyAuth(config.apiKeys()));
     }
-    router.post("/v1/imports").handler(ctx -> new ImportUpload(ctx, settings).start());
+    router.post("/v1/imports").handler(ctx -> new ImportUpload(ctx, settings, ctx.get(ApiKeyAuth.KEY)).start());
     new ImportRoutes(imports, chunks).mount(router);
     new DestinationRoutes(destinations, new TargetPolicy(config.allowPrivateTargets(), config.allowedTargetCidrs())).mount(router);
-    new DestinationTestSend(destinations, clients.create(vertx), settings).mount(router);
+    new DestinationTestSend(destinations, clients.create(vertx), limits, config.delivery().maxChunkBytes())
+        .mount(router);
     ErrorHandlers.mount(router);
 
     HttpServerOptions options = new HttpServerOptions()
