@@ -1,6 +1,6 @@
 // Destinations: the list with their state, and one destination's settings, state and actions.
 import {api, withQuery, enc, ApiError} from './api.js';
-import {h, fill, head, badge, number, notice} from './dom.js';
+import {h, fill, head, badge, number, notice, scrolling} from './dom.js';
 import {settingsForm} from './settings-form.js';
 
 const PAGE_SIZE = 100;
@@ -10,15 +10,14 @@ export function destinationsView(query) {
   const body = h('tbody');
   const message = h('div', {class: 'view-message'});
   const pager = h('div', {class: 'pager'});
+  const table = h('table', {class: 'list', id: 'destinations'},
+    head('Template', 'State', 'Callback URL', ['Chunk size', 'num'], ['Retries', 'num'], ['Rate limit', 'num'],
+      ['Concurrency', 'num'], 'Signing'),
+    body);
   const el = h('div', {class: 'view destinations'},
     h('div', {class: 'title-row'}, h('h1', {}, 'Destinations'),
       h('a', {href: '#/destinations/new', class: 'button', id: 'new-destination'}, 'New destination')),
-    message,
-    h('table', {class: 'list', id: 'destinations'},
-      head('Template', 'State', 'Callback URL', ['Chunk size', 'num'], ['Retries', 'num'], ['Rate limit', 'num'],
-        ['Concurrency', 'num'], 'Signing'),
-      body),
-    pager);
+    message, scrolling(table), pager);
 
   async function refresh() {
     const page = await api(withQuery('/v1/templates', {after, limit: PAGE_SIZE}));

@@ -1,6 +1,6 @@
 // One import: its progress, its pages (chunks) and its attempt log (or only the failures), and redeliver.
 import {api, withQuery, enc, ApiError} from './api.js';
-import {h, fill, head, badge, time, number, duration, progressBar, notice} from './dom.js';
+import {h, fill, head, badge, time, number, duration, progressBar, notice, scrolling} from './dom.js';
 import {rate} from './rate.js';
 
 const CHUNK_STATUSES = ['PENDING', 'RETRYING', 'DELIVERED', 'UNDELIVERED'];
@@ -33,6 +33,9 @@ export function importView(uploadId) {
     refreshAttempts();
   }});
   const attemptBody = h('tbody');
+  const attemptTable = h('table', {class: 'list', id: 'attempts'},
+    head(['Page', 'num'], ['Attempt', 'num'], 'Started', ['Duration', 'num'], ['Status', 'num'], 'Error', 'Response'),
+    attemptBody);
   const attemptPager = h('div', {class: 'pager'});
   const attemptEmpty = h('div');
 
@@ -43,15 +46,12 @@ export function importView(uploadId) {
     h('section', {class: 'panel'},
       h('div', {class: 'panel-head'}, h('h2', {}, 'Attempt log'),
         h('label', {class: 'toggle'}, failedBox, ' failures only')),
-      h('table', {class: 'list', id: 'attempts'},
-        head(['Page', 'num'], ['Attempt', 'num'], 'Started', ['Duration', 'num'], ['Status', 'num'], 'Error',
-          'Response'), attemptBody),
-      attemptEmpty, attemptPager),
+      scrolling(attemptTable), attemptEmpty, attemptPager),
     h('section', {class: 'panel'},
       h('div', {class: 'panel-head'}, h('h2', {}, 'Pages'), h('label', {}, 'Show ', chunkFilter)),
-      h('table', {class: 'list', id: 'chunks'},
+      scrolling(h('table', {class: 'list', id: 'chunks'},
         head(['Page', 'num'], ['Records', 'num'], 'Status', ['Attempts', 'num'], ['Last status', 'num'],
-          'Last error', 'Next attempt', 'Delivered'), chunkBody),
+          'Last error', 'Next attempt', 'Delivered'), chunkBody)),
       chunkPager));
 
   async function redeliver() {

@@ -1,6 +1,6 @@
 // Imports, newest first, filtered by template and status; every row's bar follows its import while it runs.
 import {api, withQuery, enc} from './api.js';
-import {h, fill, head, badge, time, number, progressBar} from './dom.js';
+import {h, fill, head, badge, time, number, progressBar, scrolling} from './dom.js';
 import {rate} from './rate.js';
 import {throughputPanel} from './throughput.js';
 
@@ -29,13 +29,12 @@ export function importsView(query) {
   const body = h('tbody');
   const message = h('div', {class: 'view-message'});
   const pager = h('div', {class: 'pager'});
+  const table = h('table', {class: 'list', id: 'imports'},
+    head('Upload ID', 'Template', 'Status', 'Progress', ['Records', 'num'], 'Created', 'Finished', ['Rate', 'num']),
+    body);
   const el = h('div', {class: 'view imports'},
     throughputPanel(),
-    h('h1', {}, 'Imports'), filters, message,
-    h('table', {class: 'list', id: 'imports'},
-      head('Upload ID', 'Template', 'Status', 'Progress', ['Records', 'num'], 'Created', 'Finished', ['Rate', 'num']),
-      body),
-    pager);
+    h('h1', {}, 'Imports'), filters, message, scrolling(table), pager);
 
   // the template codes to pick from, when the server lists destinations
   api('/v1/templates?limit=1000').then(page => fill(codes, page.items.map(d => h('option', {value: d.template}))))
