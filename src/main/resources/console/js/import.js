@@ -98,7 +98,7 @@ export function importView(uploadId) {
   async function refreshAttempts() {
     const after = attemptPages.at(-1);
     const page = await api(withQuery(`${base}/attempts`, {failed: failedOnly ? 'true' : null, after, limit: ROWS}));
-    fill(attemptBody, page.items.map(a => h('tr', {dataset: {page: a.page, attempt: a.attempt}},
+    fill(attemptBody, byStart(page.items).map(a => h('tr', {dataset: {page: a.page, attempt: a.attempt}},
       h('td', {class: 'num'}, a.page), h('td', {class: 'num'}, a.attempt), h('td', {}, time(a.startedAt)),
       h('td', {class: 'num'}, duration(a.durationMs)),
       h('td', {class: 'num'}, a.statusCode == null ? badge('NO RESPONSE') : a.statusCode),
@@ -134,6 +134,20 @@ export function importView(uploadId) {
   }
 
   return {el, refresh, title: `Import ${uploadId}`};
+}
+
+/**
+ * Attempts by start time, then page and attempt. The API lists them as they were recorded, which is when they
+ * ended: a slow attempt comes after quicker ones that started later.
+ */
+function byStart(attempts) {
+  // ISO instants with their fraction padded to nanoseconds compare as text (Date keeps only milliseconds)
+  const key = iso => (iso ?? '').replace(/(?:\.(\d+))?Z$/, (_, fraction = '') => `.${fraction.padEnd(9, '0')}Z`);
+  return [...attempts].sort((a, b) => {
+    const at = key(a.startedAt);
+    const bt = key(b.startedAt);
+    return at < bt ? -1 : at > bt ? 1 : a.page - b.page || a.attempt - b.attempt;
+  });
 }
 
 /** "← Previous" and "Next →" over cursor pages; cursors holds the `after` of every page up to the shown one. */
