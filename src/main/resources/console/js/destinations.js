@@ -23,6 +23,7 @@ export function destinationsView(query) {
     const page = await api(withQuery('/v1/templates', {after, limit: PAGE_SIZE}));
     fill(message, page.items.length ? null : h('p', {class: 'empty'},
       'No destinations yet. Create one here, or with PUT /v1/templates/{code}/destination.'));
+    table.hidden = !page.items.length;
     fill(body, page.items.map(d => h('tr', {dataset: {template: d.template, state: d.state}},
       h('td', {}, h('a', {href: `#/destinations/${enc(d.template)}`}, d.template)),
       h('td', {class: 'state'}, badge(d.state)),

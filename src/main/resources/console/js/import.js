@@ -106,6 +106,7 @@ export function importView(uploadId) {
       h('td', {}, a.responseExcerpt ? h('pre', {class: 'excerpt'}, a.responseExcerpt) : ''))));
     fill(attemptEmpty, page.items.length ? null : h('p', {class: 'empty'},
       failedOnly ? 'No failed attempt.' : 'No attempt yet.'));
+    attemptTable.hidden = !page.items.length;
     pager(attemptPager, attemptPages, page.next, refreshAttempts);
   }
 

@@ -44,7 +44,9 @@ export function importsView(query) {
     const page = await api(withQuery('/v1/imports', {template, status, before, limit: PAGE_SIZE}));
     fill(message, page.items.length ? null : h('p', {class: 'empty'}, template || status || before
       ? 'No imports match these filters.'
-      : 'No imports yet. POST /v1/imports, or `bin/hookline import FILE --template CODE`, and they show up here.'));
+      : ['No imports yet. POST /v1/imports, or ', h('code', {}, 'bin/hookline import FILE --template CODE'),
+        ', and they show up here.']));
+    table.hidden = !page.items.length; // no header row without rows under it
     fill(body, page.items.map(row));
     fill(pager, before && h('a', {href: withQuery('#/imports', {template, status}), class: 'button secondary'},
       '← Newest'),
