@@ -36,7 +36,7 @@ function route() {
   document.title = `${view.title} · Hookline`;
   document.querySelectorAll('nav a').forEach(a =>
     a.classList.toggle('current', hash.startsWith(a.getAttribute('href'))));
-  document.getElementById('forget-key').hidden = !apiKey.get();
+  showForgetKey();
   fill(main, view.el);
   refresh();
 }
@@ -61,6 +61,11 @@ async function refresh() {
   }
 }
 
+/** "Forget API key" in the header, while the tab keeps one. */
+function showForgetKey() {
+  document.getElementById('forget-key').hidden = !apiKey.get();
+}
+
 function showLoadError(e) {
   // the key prompt, or the banner, says it already
   if ((e instanceof ApiError && e.status === 401) || e instanceof Unreachable) return;
@@ -83,6 +88,7 @@ connection.addEventListener('reachable', () => {
 });
 connection.addEventListener('unauthorized', event => {
   if (event.detail.keySent) apiKey.clear();
+  showForgetKey();
   askForKey(event.detail.keySent, route);
 });
 

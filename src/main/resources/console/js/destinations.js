@@ -1,29 +1,30 @@
 // Destinations: the list with their state, and one destination's settings, state and actions.
 import {api, withQuery, enc, ApiError} from './api.js';
-import {h, fill, head, badge, number, notice} from './dom.js';
+import {h, fill, head, badge, number, notice, scrolling} from './dom.js';
 import {settingsForm} from './settings-form.js';
 
 const PAGE_SIZE = 100;
+let justCreated = null; // the code of the destination the new-destination form created; its page says so
 
 export function destinationsView(query) {
   const after = query.get('after') ?? '';
   const body = h('tbody');
   const message = h('div', {class: 'view-message'});
   const pager = h('div', {class: 'pager'});
+  const table = h('table', {class: 'list', id: 'destinations'},
+    head('Template', 'State', 'Callback URL', ['Chunk size', 'num'], ['Retries', 'num'], ['Rate limit', 'num'],
+      ['Concurrency', 'num'], 'Signing'),
+    body);
   const el = h('div', {class: 'view destinations'},
     h('div', {class: 'title-row'}, h('h1', {}, 'Destinations'),
       h('a', {href: '#/destinations/new', class: 'button', id: 'new-destination'}, 'New destination')),
-    message,
-    h('table', {class: 'list', id: 'destinations'},
-      head('Template', 'State', 'Callback URL', ['Chunk size', 'num'], ['Retries', 'num'], ['Rate limit', 'num'],
-        ['Concurrency', 'num'], 'Signing'),
-      body),
-    pager);
+    message, scrolling(table), pager);
 
   async function refresh() {
     const page = await api(withQuery('/v1/templates', {after, limit: PAGE_SIZE}));
     fill(message, page.items.length ? null : h('p', {class: 'empty'},
       'No destinations yet. Create one here, or with PUT /v1/templates/{code}/destination.'));
+    table.hidden = !page.items.length;
     fill(body, page.items.map(d => h('tr', {dataset: {template: d.template, state: d.state}},
       h('td', {}, h('a', {href: `#/destinations/${enc(d.template)}`}, d.template)),
       h('td', {class: 'state'}, badge(d.state)),
@@ -49,10 +50,19 @@ export function destinationView(code) {
   const actions = h('div', {class: 'actions'});
   const testPanel = h('div');
   const form = settingsForm(code, saved => {
-    fill(message, notice('ok', code ? 'Saved.' : 'Created.'));
-    if (!code) location.hash = `#/destinations/${enc(saved.template)}`;
-    else draw(saved);
+    if (code) {
+      fill(message, notice('ok', 'Saved.'));
+      draw(saved);
+    } else {
+      // the destination's own view replaces this one: it shows the notice
+      justCreated = saved.template;
+      location.hash = `#/destinations/${enc(saved.template)}`;
+    }
   }, error => fill(message, error && notice('error', error)));
+  if (code && code === justCreated) {
+    fill(message, notice('ok', 'Created.'));
+    justCreated = null;
+  }
   let shown = null;
   let drawn = ''; // state and signing the head and the buttons show; redrawn only when they change
 
@@ -107,11 +117,15 @@ export function destinationView(code) {
         h('dt', {}, 'Duration'), h('dd', {}, `${r.durationMs ?? '—'} ms`),
         r.error && [h('dt', {}, 'Error'), h('dd', {class: 'error'}, r.error)]),
       r.responseExcerpt ? h('pre', {class: 'excerpt'}, r.responseExcerpt)
-        : h('p', {class: 'muted'}, 'The response had no body.')));
+        : h('p', {class: 'muted'}, 'The response had no body.'),
+      shown?.authHeaderName && h('p', {class: 'muted', id: 'test-auth-note'}, 'The auth header ',
+        h('code', {}, shown.authHeaderName), ' is not sent with test requests: its value comes with each import, '
+        + 'and there is none outside an import. A receiver that requires it may answer 401 here.')));
   }
 
   async function rotate() {
-    const warning = shown?.signing
+    const wasSigning = Boolean(shown?.signing);
+    const warning = wasSigning
       ? 'Make a new signing secret? For 24 hours requests carry signatures of both the old and the new one.'
       : 'Sign every request from now on with a new secret?';
     if (!confirm(warning)) return;
@@ -120,7 +134,8 @@ export function destinationView(code) {
       h('h3', {}, 'New signing secret'),
       h('p', {}, 'Shown this once: copy it to the receiver now. Hookline keeps it encrypted and never shows it again.'),
       h('input', {id: 'new-secret', class: 'mono', readonly: true, value: r.signingSecret, onfocus: e => e.target.select()}),
-      r.previousSecretValidHours ? h('p', {class: 'muted'},
+      // with signing off before, there was no previous secret to keep
+      wasSigning && r.previousSecretValidHours ? h('p', {class: 'muted'},
         `The previous secret keeps signing too for ${r.previousSecretValidHours} hours.`) : null));
     draw(await api(path(code)));
   }

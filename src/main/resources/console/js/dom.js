@@ -24,6 +24,11 @@ export function fill(el, ...children) {
   return el;
 }
 
+/** A table in a box that scrolls sideways when the table is wider than the screen (the page itself does not). */
+export function scrolling(table) {
+  return h('div', {class: 'table-scroll'}, table);
+}
+
 /** A table head; a column given as [label, 'num'] holds numbers and is aligned right. */
 export function head(...columns) {
   return h('thead', {}, h('tr', {}, columns.map(c => (Array.isArray(c)

@@ -1,6 +1,6 @@
 // One import: its progress, its pages (chunks) and its attempt log (or only the failures), and redeliver.
 import {api, withQuery, enc, ApiError} from './api.js';
-import {h, fill, head, badge, time, number, duration, progressBar, notice} from './dom.js';
+import {h, fill, head, badge, time, number, duration, progressBar, notice, scrolling} from './dom.js';
 import {rate} from './rate.js';
 
 const CHUNK_STATUSES = ['PENDING', 'RETRYING', 'DELIVERED', 'UNDELIVERED'];
@@ -33,6 +33,9 @@ export function importView(uploadId) {
     refreshAttempts();
   }});
   const attemptBody = h('tbody');
+  const attemptTable = h('table', {class: 'list', id: 'attempts'},
+    head(['Page', 'num'], ['Attempt', 'num'], 'Started', ['Duration', 'num'], ['Status', 'num'], 'Error', 'Response'),
+    attemptBody);
   const attemptPager = h('div', {class: 'pager'});
   const attemptEmpty = h('div');
 
@@ -43,15 +46,12 @@ export function importView(uploadId) {
     h('section', {class: 'panel'},
       h('div', {class: 'panel-head'}, h('h2', {}, 'Attempt log'),
         h('label', {class: 'toggle'}, failedBox, ' failures only')),
-      h('table', {class: 'list', id: 'attempts'},
-        head(['Page', 'num'], ['Attempt', 'num'], 'Started', ['Duration', 'num'], ['Status', 'num'], 'Error',
-          'Response'), attemptBody),
-      attemptEmpty, attemptPager),
+      scrolling(attemptTable), attemptEmpty, attemptPager),
     h('section', {class: 'panel'},
       h('div', {class: 'panel-head'}, h('h2', {}, 'Pages'), h('label', {}, 'Show ', chunkFilter)),
-      h('table', {class: 'list', id: 'chunks'},
+      scrolling(h('table', {class: 'list', id: 'chunks'},
         head(['Page', 'num'], ['Records', 'num'], 'Status', ['Attempts', 'num'], ['Last status', 'num'],
-          'Last error', 'Next attempt', 'Delivered'), chunkBody),
+          'Last error', 'Next attempt', 'Delivered'), chunkBody)),
       chunkPager));
 
   async function redeliver() {
@@ -98,7 +98,7 @@ export function importView(uploadId) {
   async function refreshAttempts() {
     const after = attemptPages.at(-1);
     const page = await api(withQuery(`${base}/attempts`, {failed: failedOnly ? 'true' : null, after, limit: ROWS}));
-    fill(attemptBody, page.items.map(a => h('tr', {dataset: {page: a.page, attempt: a.attempt}},
+    fill(attemptBody, byStart(page.items).map(a => h('tr', {dataset: {page: a.page, attempt: a.attempt}},
       h('td', {class: 'num'}, a.page), h('td', {class: 'num'}, a.attempt), h('td', {}, time(a.startedAt)),
       h('td', {class: 'num'}, duration(a.durationMs)),
       h('td', {class: 'num'}, a.statusCode == null ? badge('NO RESPONSE') : a.statusCode),
@@ -106,6 +106,7 @@ export function importView(uploadId) {
       h('td', {}, a.responseExcerpt ? h('pre', {class: 'excerpt'}, a.responseExcerpt) : ''))));
     fill(attemptEmpty, page.items.length ? null : h('p', {class: 'empty'},
       failedOnly ? 'No failed attempt.' : 'No attempt yet.'));
+    attemptTable.hidden = !page.items.length;
     pager(attemptPager, attemptPages, page.next, refreshAttempts);
   }
 
@@ -134,6 +135,20 @@ export function importView(uploadId) {
   }
 
   return {el, refresh, title: `Import ${uploadId}`};
+}
+
+/**
+ * Attempts by start time, then page and attempt. The API lists them as they were recorded, which is when they
+ * ended: a slow attempt comes after quicker ones that started later.
+ */
+function byStart(attempts) {
+  // ISO instants with their fraction padded to nanoseconds compare as text (Date keeps only milliseconds)
+  const key = iso => (iso ?? '').replace(/(?:\.(\d+))?Z$/, (_, fraction = '') => `.${fraction.padEnd(9, '0')}Z`);
+  return [...attempts].sort((a, b) => {
+    const at = key(a.startedAt);
+    const bt = key(b.startedAt);
+    return at < bt ? -1 : at > bt ? 1 : a.page - b.page || a.attempt - b.attempt;
+  });
 }
 
 /** "← Previous" and "Next →" over cursor pages; cursors holds the `after` of every page up to the shown one. */

@@ -1,6 +1,6 @@
 // Imports, newest first, filtered by template and status; every row's bar follows its import while it runs.
 import {api, withQuery, enc} from './api.js';
-import {h, fill, head, badge, time, number, progressBar} from './dom.js';
+import {h, fill, head, badge, time, number, progressBar, scrolling} from './dom.js';
 import {rate} from './rate.js';
 import {throughputPanel} from './throughput.js';
 
@@ -29,13 +29,12 @@ export function importsView(query) {
   const body = h('tbody');
   const message = h('div', {class: 'view-message'});
   const pager = h('div', {class: 'pager'});
+  const table = h('table', {class: 'list', id: 'imports'},
+    head('Upload ID', 'Template', 'Status', 'Progress', ['Records', 'num'], 'Created', 'Finished', ['Rate', 'num']),
+    body);
   const el = h('div', {class: 'view imports'},
     throughputPanel(),
-    h('h1', {}, 'Imports'), filters, message,
-    h('table', {class: 'list', id: 'imports'},
-      head('Upload ID', 'Template', 'Status', 'Progress', ['Records', 'num'], 'Created', 'Finished', ['Rate', 'num']),
-      body),
-    pager);
+    h('h1', {}, 'Imports'), filters, message, scrolling(table), pager);
 
   // the template codes to pick from, when the server lists destinations
   api('/v1/templates?limit=1000').then(page => fill(codes, page.items.map(d => h('option', {value: d.template}))))
@@ -45,7 +44,9 @@ export function importsView(query) {
     const page = await api(withQuery('/v1/imports', {template, status, before, limit: PAGE_SIZE}));
     fill(message, page.items.length ? null : h('p', {class: 'empty'}, template || status || before
       ? 'No imports match these filters.'
-      : 'No imports yet. POST /v1/imports, or `bin/hookline import FILE --template CODE`, and they show up here.'));
+      : ['No imports yet. POST /v1/imports, or ', h('code', {}, 'bin/hookline import FILE --template CODE'),
+        ', and they show up here.']));
+    table.hidden = !page.items.length; // no header row without rows under it
     fill(body, page.items.map(row));
     fill(pager, before && h('a', {href: withQuery('#/imports', {template, status}), class: 'button secondary'},
       '← Newest'),

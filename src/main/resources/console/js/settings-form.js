@@ -3,23 +3,28 @@
 import {api, enc, ApiError} from './api.js';
 import {h, fill} from './dom.js';
 
-// name, label, kind, hint
+// name, label, kind, hint, placeholder: what the server takes when the field is left empty (README, "Destination
+// fields"), shown in the empty field
 const FIELDS = [
-  ['callbackUrl', 'Callback URL', 'text', 'absolute http or https URL that receives every page'],
-  ['authHeaderName', 'Auth header name', 'text', 'each import\'s authHeaderValue goes in this header'],
-  ['chunkSize', 'Chunk size', 'int', 'records per request, 1 to 10,000 (fixed for an import when it is accepted)'],
-  ['retryCount', 'Retries', 'int', 'after the first attempt, 0 to 100'],
-  ['retryInterval', 'Retry interval (ms)', 'int', 'wait between a failure and the next attempt'],
+  ['callbackUrl', 'Callback URL', 'text', 'absolute http or https URL that receives every page', 'required'],
+  ['authHeaderName', 'Auth header name', 'text', 'each import\'s authHeaderValue goes in this header', 'none'],
+  ['chunkSize', 'Chunk size', 'int', 'records per request, 1 to 10,000 (fixed for an import when it is accepted)',
+    '100'],
+  ['retryCount', 'Retries', 'int', 'after the first attempt, 0 to 100', '0'],
+  ['retryInterval', 'Retry interval (ms)', 'int', 'wait between a failure and the next attempt', '0'],
   ['retryBackoff', 'Backoff', ['fixed', 'exponential'], 'exponential: interval × 2^(n-1), ±20 % jitter'],
-  ['maxRetryInterval', 'Longest wait (ms)', 'int', 'cap on one wait'],
-  ['noRetryStatuses', 'No retry for statuses', 'list', 'e.g. 400, 422: such an answer fails a page at once'],
-  ['timeoutMs', 'Timeout (ms)', 'int', 'whole request, 100 to 300,000'],
-  ['rateLimit', 'Rate limit (requests/s)', 'number', 'over all instances; empty: unlimited'],
-  ['maxConcurrency', 'Max concurrency', 'int', 'requests in flight at once; empty: the server\'s default'],
+  ['maxRetryInterval', 'Longest wait (ms)', 'int', 'cap on one wait', '3600000'],
+  ['noRetryStatuses', 'No retry for statuses', 'list', 'e.g. 400, 422: such an answer fails a page at once', 'none'],
+  ['timeoutMs', 'Timeout (ms)', 'int', 'whole request, 100 to 300,000', '30000'],
+  ['rateLimit', 'Rate limit (requests/s)', 'number', 'over all instances; empty: unlimited', 'unlimited'],
+  ['maxConcurrency', 'Max concurrency', 'int', 'requests in flight at once; empty: the server\'s default',
+    'the server\'s default'],
   ['ordered', 'Ordered', 'bool', 'page N+1 waits until page N is delivered or finally undelivered'],
-  ['notifyUrl', 'Notice URL', 'text', 'receives import.completed and other notices; empty: none'],
-  ['recordFormat', 'Record format', 'json', 'a JSON object with {{key}} placeholders; empty: records as they came'],
-  ['chunkFormat', 'Chunk format', 'json', 'a JSON object with {{data}}, {{page}}, …; empty: the standard body'],
+  ['notifyUrl', 'Notice URL', 'text', 'receives import.completed and other notices; empty: none', 'none'],
+  ['recordFormat', 'Record format', 'json', 'a JSON object with {{key}} placeholders; empty: records as they came',
+    'none: records as they came'],
+  ['chunkFormat', 'Chunk format', 'json', 'a JSON object with {{data}}, {{page}}, …; empty: the standard body',
+    'none: the standard body'],
   ['signingSecret', 'Signing secret', 'secret', ''],
 ];
 
@@ -33,15 +38,16 @@ export function settingsForm(code, onSaved, onProblem) {
   const inputs = new Map();
   const errors = new Map();
 
-  const fieldRow = (name, label, kind, hint) => {
+  const fieldRow = (name, label, kind, hint, placeholder) => {
     const id = `field-${name}`;
     let input;
     if (Array.isArray(kind)) input = h('select', {id, name}, kind.map(v => h('option', {value: v}, v)));
     else if (kind === 'bool') input = h('input', {id, name, type: 'checkbox'});
-    else if (kind === 'json') input = h('textarea', {id, name, rows: 3, spellcheck: 'false', class: 'mono'});
+    else if (kind === 'json') input = h('textarea', {id, name, rows: 3, spellcheck: 'false', class: 'mono',
+      placeholder});
     else if (kind === 'secret') input = h('input', {id, name, type: 'password', autocomplete: 'off', class: 'mono'});
     else input = h('input', {id, name, type: 'text', inputmode: kind === 'int' ? 'numeric' : null,
-      autocomplete: 'off', spellcheck: 'false'});
+      autocomplete: 'off', spellcheck: 'false', placeholder});
     inputs.set(name, [input, kind]);
     const error = h('p', {class: 'field-error', id: `error-${name}`, 'aria-live': 'polite'});
     errors.set(name, error);
@@ -58,9 +64,10 @@ export function settingsForm(code, onSaved, onProblem) {
   FIELDS.map(f => fieldRow(...f)),
   h('div', {class: 'field'}, h('span'), secretHint),
   h('div', {class: 'form-actions'}, h('button', {type: 'submit', id: 'save'}, code ? 'Save' : 'Create')));
+  showSigning(false);
 
   function show(d) {
-    signing = Boolean(d.signing);
+    showSigning(Boolean(d.signing));
     for (const [name, [input, kind]] of inputs) {
       const value = d[name];
       if (kind === 'bool') input.checked = Boolean(value);
@@ -69,12 +76,18 @@ export function settingsForm(code, onSaved, onProblem) {
       else if (kind === 'secret') input.value = '';
       else if (name !== 'template') input.value = value ?? '';
     }
-    inputs.get('signingSecret')[0].placeholder = signing ? '•••••••• (set; not shown)' : 'none';
+    dirty = false;
+  }
+
+  /** The secret's placeholder and hint: whether the destination signs (a new one does not). */
+  function showSigning(on) {
+    signing = on;
+    inputs.get('signingSecret')[0].placeholder = signing ? '•••••••• (set; not shown)'
+      : 'none: requests are not signed';
     secretHint.textContent = signing
       ? 'Signing is on. Saving replaces the whole destination: enter the current secret to keep it, or leave this '
         + 'empty to turn signing off.'
       : 'whsec_ + base64 of 24 to 64 random bytes; empty: requests are not signed.';
-    dirty = false;
   }
 
   /** The PUT body: every field with a value (an empty one takes the server's default). */

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -131,6 +132,14 @@ class ConsoleBrowserTest extends SharedServerTest {
     open(api, "#/imports/" + uploadId);
     waitFor("the import shown as FAILED", d -> "FAILED".equals(d.findElement(By.cssSelector(".summary"))
         .getAttribute("data-status")));
+    // nothing was delivered, so there is no rate of delivery
+    assertThat(browser.findElement(By.cssSelector(".summary .rate")).getText()).isEqualTo("—");
+    // a number column's head lines up with its numbers
+    assertThat(browser.findElements(By.cssSelector("#attempts th.num, #chunks th.num"))).isNotEmpty()
+        .allSatisfy(th -> assertThat(th.getCssValue("text-align")).isEqualTo("right"));
+    // the upload ID in the heading is as large as the heading's word
+    assertThat(px(browser.findElement(By.cssSelector("h1 .mono")).getCssValue("font-size")))
+        .isGreaterThanOrEqualTo(px(browser.findElement(By.tagName("h1")).getCssValue("font-size")));
     assertThat(browser.findElement(By.id("failed-only")).isSelected()).isTrue();
     waitFor("three failed attempts in the failure log", d -> {
       List<WebElement> rows = d.findElements(By.cssSelector("#attempts tbody tr"));
@@ -145,6 +154,7 @@ class ConsoleBrowserTest extends SharedServerTest {
         .equals("Requeued 3 pages for delivery."));
     waitFor("the import COMPLETED after redeliver", d -> "COMPLETED".equals(d.findElement(By.cssSelector(".summary"))
         .getAttribute("data-status")));
+    assertThat(browser.findElement(By.cssSelector(".summary .rate")).getText()).startsWith("avg ").endsWith(" rec/s");
     waitFor("every page DELIVERED in the page table", d -> {
       List<WebElement> rows = d.findElements(By.cssSelector("#chunks tbody tr"));
       return rows.size() == 3 && rows.stream().allMatch(r -> "DELIVERED".equals(r.getAttribute("data-status")));
@@ -207,6 +217,8 @@ class ConsoleBrowserTest extends SharedServerTest {
     browser.switchTo().alert().accept();
     waitFor("the new secret, shown once", d -> d.findElement(By.id("new-secret")).getAttribute("value")
         .startsWith("whsec_"));
+    // signing was off: there was no previous secret to keep signing
+    assertThat(browser.findElement(By.cssSelector(".secret-once")).getText()).doesNotContain("previous secret");
     assertThat(api.get("/v1/templates/" + template + "/destination").json().getBoolean("signing")).isTrue();
     waitFor("signing shown as set, masked", d -> d.findElement(By.id("field-signingSecret")).getAttribute("placeholder")
         .contains("set") && d.findElement(By.id("field-signingSecret")).getAttribute("value").isEmpty());
@@ -222,6 +234,7 @@ class ConsoleBrowserTest extends SharedServerTest {
     open(api, "#/imports?template=" + Api.uniqueTemplate("console-none"));
     waitFor("the empty list said so", d -> d.findElement(By.cssSelector(".view-message .empty")).getText()
         .equals("No imports match these filters."));
+    assertThat(browser.findElement(By.id("imports")).isDisplayed()).isFalse();
   }
 
   /** A server with keys: the files load, the page asks for a key, a wrong one asks again, a right one is kept. */
@@ -243,11 +256,13 @@ class ConsoleBrowserTest extends SharedServerTest {
       waitFor("the prompt again, saying the key was refused", d -> d.findElement(By.id("key-dialog")).isDisplayed()
           && d.findElement(By.id("key-message")).getText().startsWith("The server refused this API key."));
       assertThat(sessionKey()).isNull();
+      assertThat(browser.findElement(By.id("forget-key")).isDisplayed()).isFalse();
 
       enterKey("console-key-1");
       waitFor("the import listed, read with the key", d -> !d.findElement(By.id("key-dialog")).isDisplayed()
           && d.findElements(By.cssSelector("#imports tr[data-upload-id='" + uploadId + "']")).size() == 1);
       assertThat(sessionKey()).isEqualTo("console-key-1");
+      assertThat(browser.findElement(By.id("forget-key")).isDisplayed()).isTrue();
       assertThat(browser.findElements(By.cssSelector(".load-error"))).isEmpty();
 
       keyed.stop();
@@ -260,6 +275,121 @@ class ConsoleBrowserTest extends SharedServerTest {
         keyed.stop();
       }
     }
+  }
+
+  @Test
+  void theAttemptLogIsInTheOrderTheAttemptsStarted() {
+    String template = Api.uniqueTemplate("console-order");
+    // page 1 answers last, so the server records its attempt after those of pages 2 and 3 that started later
+    sink.answer(r -> !template.equals(r.json().getString("template")) ? Sink.Reply.ok()
+        : r.page() == 1 ? Sink.Reply.status(503).delayed(1500) : Sink.Reply.status(503));
+    api.destination(template, new JsonObject().put("callbackUrl", sink.url()).put("chunkSize", 10)
+        .put("retryCount", 0));
+    String uploadId = api.importRecords(template, Records.of(30), null);
+    assertThat(api.awaitFinished(uploadId, Duration.ofSeconds(30)).getString("status")).isEqualTo("FAILED");
+
+    open(api, "#/imports/" + uploadId);
+    waitFor("three failed attempts in the log", d -> d.findElements(By.cssSelector("#attempts tbody tr")).size() == 3);
+    List<List<String>> shown = browser.findElements(By.cssSelector("#attempts tbody tr")).stream()
+        .map(r -> List.of(r.findElement(By.tagName("time")).getAttribute("datetime"), r.getAttribute("data-page"),
+            r.getAttribute("data-attempt")))
+        .toList();
+    Comparator<List<String>> byStart = Comparator.<List<String>, Instant>comparing(a -> Instant.parse(a.get(0)))
+        .thenComparing(a -> Integer.parseInt(a.get(1))).thenComparing(a -> Integer.parseInt(a.get(2)));
+    assertThat(shown).isSortedAccordingTo(byStart);
+  }
+
+  @Test
+  void aNewDestinationShowsTheDefaultsItWillTakeAndSaysItWasCreated() {
+    String template = Api.uniqueTemplate("console-new");
+    sink.answer(r -> r.json().getString("uploadId").startsWith("test_") ? Sink.Reply.status(401) : Sink.Reply.ok());
+    open(api, "#/destinations/new");
+    waitFor("the form", d -> d.findElement(By.id("field-template")).isDisplayed());
+    assertThat(placeholder("chunkSize")).isEqualTo("100");
+    assertThat(placeholder("retryCount")).isEqualTo("0");
+    assertThat(placeholder("timeoutMs")).isEqualTo("30000");
+    assertThat(placeholder("maxRetryInterval")).isEqualTo("3600000");
+    assertThat(placeholder("rateLimit")).isEqualTo("unlimited");
+    assertThat(placeholder("signingSecret")).contains("not signed");
+    assertThat(browser.findElement(By.id("secret-hint")).getText()).contains("whsec_");
+    screenshot("destination-new");
+
+    browser.findElement(By.id("field-template")).sendKeys(template);
+    browser.findElement(By.id("field-callbackUrl")).sendKeys(sink.url());
+    browser.findElement(By.id("field-authHeaderName")).sendKeys("X-Receiver-Key");
+    click(By.id("save"));
+    waitFor("the created destination's page saying so", d -> d.getCurrentUrl().endsWith("#/destinations/" + template)
+        && d.findElement(By.cssSelector(".notice.ok")).getText().equals("Created.")
+        && d.findElement(By.id("state")).getText().equals("ACTIVE"));
+    JsonObject created = api.get("/v1/templates/" + template + "/destination").json();
+    assertThat(created.getInteger("chunkSize")).isEqualTo(100);
+    assertThat(created.getString("authHeaderName")).isEqualTo("X-Receiver-Key");
+
+    // the receiver refuses the test for want of the auth header, which a test request does not carry
+    click(By.id("send-test"));
+    waitFor("the test's answer, saying the auth header was not sent", d -> d.findElement(By.id("test-result"))
+        .getText().contains("401") && d.findElement(By.id("test-auth-note")).getText()
+        .startsWith("The auth header X-Receiver-Key is not sent with test requests"));
+  }
+
+  /** At 400 px wide the page never scrolls sideways: wide tables scroll in their panel, the form stacks. */
+  @Test
+  void onANarrowScreenOnlyTheTablesScrollSideways() {
+    String template = Api.uniqueTemplate("console-narrow");
+    String answer = "the receiver explains at length why it refused this page: " + "ledger-locked ".repeat(20);
+    sink.answer(r -> template.equals(r.json().getString("template"))
+        ? Sink.Reply.status(500).withBody(answer) : Sink.Reply.ok());
+    api.destination(template, new JsonObject().put("callbackUrl", sink.url() + "/a/rather/long/path/for/the/hooks")
+        .put("chunkSize", 10).put("retryCount", 1));
+    String uploadId = api.importRecords(template, Records.of(30), null);
+    assertThat(api.awaitFinished(uploadId, Duration.ofSeconds(30)).getString("status")).isEqualTo("FAILED");
+
+    browser.manage().window().setSize(new Dimension(400, 900));
+    try {
+      assertThat(((Number) js("return window.innerWidth")).intValue()).isLessThanOrEqualTo(400);
+
+      open(api, "#/imports");
+      waitFor("the import listed", d -> d.findElements(By.cssSelector("#imports tr[data-upload-id='" + uploadId
+          + "']")).size() == 1);
+      assertNoSidewaysScroll("imports");
+
+      open(api, "#/imports/" + uploadId);
+      waitFor("its attempts and pages", d -> d.findElements(By.cssSelector("#attempts tbody tr")).size() == 6
+          && d.findElements(By.cssSelector("#chunks tbody tr[data-status=UNDELIVERED]")).size() == 3);
+      assertNoSidewaysScroll("import");
+
+      open(api, "#/destinations");
+      waitFor("destinations listed", d -> !d.findElements(By.cssSelector("#destinations tbody tr")).isEmpty());
+      assertNoSidewaysScroll("destinations");
+
+      open(api, "#/destinations/" + template);
+      waitFor("its form", d -> d.findElement(By.id("field-callbackUrl")).getAttribute("value").endsWith("/hooks"));
+      assertNoSidewaysScroll("destination");
+      // the labels sit above the inputs, which take the panel's width
+      assertThat(browser.findElement(By.id("field-callbackUrl")).getRect().getWidth()).isGreaterThan(300);
+    } finally {
+      browser.manage().window().setSize(new Dimension(1400, 1000));
+    }
+  }
+
+  private static void assertNoSidewaysScroll(String page) {
+    Number scrollWidth = (Number) js("return document.documentElement.scrollWidth");
+    Number innerWidth = (Number) js("return window.innerWidth");
+    screenshot("narrow-" + page);
+    assertThat(scrollWidth.intValue()).as("the %s page's width at %s px", page, innerWidth)
+        .isLessThanOrEqualTo(innerWidth.intValue());
+  }
+
+  private static String placeholder(String field) {
+    return browser.findElement(By.id("field-" + field)).getAttribute("placeholder");
+  }
+
+  private static double px(String cssLength) {
+    return Double.parseDouble(cssLength.replace("px", ""));
+  }
+
+  private static Object js(String script) {
+    return ((JavascriptExecutor) browser).executeScript(script);
   }
 
   private static void open(Api server, String hash) {
@@ -302,13 +432,14 @@ class ConsoleBrowserTest extends SharedServerTest {
         .until(condition);
   }
 
-  /** The whole page: the window grows to the page's height for the shot. */
+  /** The whole page at the window's width: the window grows to the page's height for the shot. */
   private static void screenshot(String name) {
-    Number height = (Number) ((JavascriptExecutor) browser)
-        .executeScript("return document.documentElement.scrollHeight");
-    browser.manage().window().setSize(new Dimension(1400, Math.max(1000, Math.min(4000, height.intValue()))));
+    Dimension window = browser.manage().window().getSize();
+    Number height = (Number) js("return document.documentElement.scrollHeight");
+    browser.manage().window().setSize(new Dimension(window.getWidth(),
+        Math.max(window.getHeight(), Math.min(4000, height.intValue()))));
     byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-    browser.manage().window().setSize(new Dimension(1400, 1000));
+    browser.manage().window().setSize(window);
     try {
       Files.write(SCREENSHOTS.resolve(name + ".png"), png);
     } catch (IOException e) {
