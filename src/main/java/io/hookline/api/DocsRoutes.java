@@ -10,19 +10,25 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 public final class DocsRoutes {
 
-  /** The webjar's files: the version is the one of the dependency in pom.xml. */
-  private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.34.1";
+    /** The webjar's files: the version is the one of the dependency in pom.xml. */
+    private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.34.1";
 
-  private DocsRoutes() {}
+    private DocsRoutes() {}
 
-  public static void mount(Router router) {
-    router.get("/docs/*").handler(ctx -> {
-      // the route matches /docs too, where the page's relative links would miss its folder
-      if (!ctx.request().path().startsWith("/docs/")) {
-        ctx.response().setStatusCode(302).putHeader("Location", "/docs/").end();
-        return;
-      }
-      ctx.next();
-    }).handler(StaticHandler.create("swagger-ui")).handler(StaticHandler.create(SWAGGER_UI));
-  }
+    public static void mount(Router router) {
+        router.get("/docs/*")
+                .handler(ctx -> {
+                    // the route matches /docs too, where the page's relative links would miss its folder
+                    if (!ctx.request().path().startsWith("/docs/")) {
+                        ctx.response()
+                                .setStatusCode(302)
+                                .putHeader("Location", "/docs/")
+                                .end();
+                        return;
+                    }
+                    ctx.next();
+                })
+                .handler(StaticHandler.create("swagger-ui"))
+                .handler(StaticHandler.create(SWAGGER_UI));
+    }
 }

@@ -17,42 +17,50 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SystemRoutes {
 
-  /** The OpenAPI document of the API, a resource of the jar served as it is. */
-  private static final String OPENAPI = "/openapi.json";
+    /** The OpenAPI document of the API, a resource of the jar served as it is. */
+    private static final String OPENAPI = "/openapi.json";
 
-  private final Pool pool;
-  private final String registryName;
-  private Future<Buffer> openApi;
+    private final Pool pool;
+    private final String registryName;
+    private Future<Buffer> openApi;
 
-  public SystemRoutes(Pool pool, String registryName) {
-    this.pool = pool;
-    this.registryName = registryName;
-  }
-
-  public void mount(Router router) {
-    router.get("/health").handler(ctx -> pool.query("SELECT 1").execute()
-        .timeout(2, TimeUnit.SECONDS)
-        .onComplete(ar -> Json.send(ctx, ar.succeeded() ? 200 : 503, ar.succeeded()
-            ? new JsonObject().put("status", "UP")
-            : new JsonObject().put("status", "DOWN").put("database", "unreachable"))));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registryName));
-    router.get(OPENAPI).handler(ctx -> openApi(ctx.vertx())
-        .onSuccess(doc -> ctx.response().putHeader("Content-Type", "application/json").end(doc))
-        .onFailure(ctx::fail));
-  }
-
-  /** Read from the class path once, on a worker (reading a jar entry blocks). */
-  private Future<Buffer> openApi(Vertx vertx) {
-    if (openApi == null) {
-      openApi = vertx.executeBlocking(() -> {
-        try (InputStream in = SystemRoutes.class.getResourceAsStream(OPENAPI)) {
-          if (in == null) {
-            throw new IOException(OPENAPI + " is missing from the class path");
-          }
-          return Buffer.buffer(in.readAllBytes());
-        }
-      });
+    public SystemRoutes(Pool pool, String registryName) {
+        this.pool = pool;
+        this.registryName = registryName;
     }
-    return openApi;
-  }
+
+    public void mount(Router router) {
+        router.get("/health")
+                .handler(ctx -> pool.query("SELECT 1")
+                        .execute()
+                        .timeout(2, TimeUnit.SECONDS)
+                        .onComplete(ar -> Json.send(
+                                ctx,
+                                ar.succeeded() ? 200 : 503,
+                                ar.succeeded()
+                                        ? new JsonObject().put("status", "UP")
+                                        : new JsonObject().put("status", "DOWN").put("database", "unreachable"))));
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(registryName));
+        router.get(OPENAPI)
+                .handler(ctx -> openApi(ctx.vertx())
+                        .onSuccess(doc -> ctx.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(doc))
+                        .onFailure(ctx::fail));
+    }
+
+    /** Read from the class path once, on a worker (reading a jar entry blocks). */
+    private Future<Buffer> openApi(Vertx vertx) {
+        if (openApi == null) {
+            openApi = vertx.executeBlocking(() -> {
+                try (InputStream in = SystemRoutes.class.getResourceAsStream(OPENAPI)) {
+                    if (in == null) {
+                        throw new IOException(OPENAPI + " is missing from the class path");
+                    }
+                    return Buffer.buffer(in.readAllBytes());
+                }
+            });
+        }
+        return openApi;
+    }
 }

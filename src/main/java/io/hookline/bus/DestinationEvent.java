@@ -10,24 +10,29 @@ package io.hookline.bus;
  */
 public record DestinationEvent(Kind kind, String template) {
 
-  public enum Kind { WORK, SETTINGS, RELEASED, RECONNECTED }
-
-  public static DestinationEvent work(String template) {
-    return new DestinationEvent(Kind.WORK, template);
-  }
-
-  /** Reads a notification's payload ({@code work:CODE}, {@code settings:CODE}, {@code released:CODE}); null if not one. */
-  public static DestinationEvent parse(String payload) {
-    int colon = payload.indexOf(':');
-    if (colon < 0) {
-      return null;
+    public enum Kind {
+        WORK,
+        SETTINGS,
+        RELEASED,
+        RECONNECTED
     }
-    String template = payload.substring(colon + 1);
-    return switch (payload.substring(0, colon)) {
-      case "work" -> new DestinationEvent(Kind.WORK, template);
-      case "settings" -> new DestinationEvent(Kind.SETTINGS, template);
-      case "released" -> new DestinationEvent(Kind.RELEASED, template);
-      default -> null;
-    };
-  }
+
+    public static DestinationEvent work(String template) {
+        return new DestinationEvent(Kind.WORK, template);
+    }
+
+    /** Reads a notification's payload ({@code work:CODE}, {@code settings:CODE}, {@code released:CODE}); null if not one. */
+    public static DestinationEvent parse(String payload) {
+        int colon = payload.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        String template = payload.substring(colon + 1);
+        return switch (payload.substring(0, colon)) {
+            case "work" -> new DestinationEvent(Kind.WORK, template);
+            case "settings" -> new DestinationEvent(Kind.SETTINGS, template);
+            case "released" -> new DestinationEvent(Kind.RELEASED, template);
+            default -> null;
+        };
+    }
 }

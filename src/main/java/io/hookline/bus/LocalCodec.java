@@ -10,31 +10,32 @@ import io.vertx.core.eventbus.MessageCodec;
  */
 public final class LocalCodec implements MessageCodec<Object, Object> {
 
-  public static final String NAME = "hookline-local";
-  public static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(NAME).setLocalOnly(true);
+    public static final String NAME = "hookline-local";
+    public static final DeliveryOptions LOCAL =
+            new DeliveryOptions().setCodecName(NAME).setLocalOnly(true);
 
-  @Override
-  public void encodeToWire(Buffer buffer, Object o) {
-    throw new UnsupportedOperationException("hookline messages are local only");
-  }
+    @Override
+    public void encodeToWire(Buffer buffer, Object o) {
+        throw new UnsupportedOperationException("hookline messages are local only");
+    }
 
-  @Override
-  public Object decodeFromWire(int pos, Buffer buffer) {
-    throw new UnsupportedOperationException("hookline messages are local only");
-  }
+    @Override
+    public Object decodeFromWire(int pos, Buffer buffer) {
+        throw new UnsupportedOperationException("hookline messages are local only");
+    }
 
-  @Override
-  public Object transform(Object o) {
-    return o;
-  }
+    @Override
+    public Object transform(Object o) {
+        return o;
+    }
 
-  @Override
-  public String name() {
-    return NAME;
-  }
+    @Override
+    public String name() {
+        return NAME;
+    }
 
-  @Override
-  public byte systemCodecID() {
-    return -1;
-  }
+    @Override
+    public byte systemCodecID() {
+        return -1;
+    }
 }

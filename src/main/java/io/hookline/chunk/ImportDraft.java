@@ -9,14 +9,15 @@ import io.vertx.core.Future;
  */
 public final class ImportDraft {
 
-  final String template;
-  /** Set by the first staging statement; null while every page is still in memory. */
-  Long importId;
-  int pagesStaged;
-  boolean closed;
-  Future<?> tail = Future.succeededFuture();
+    final String template;
+    /** Set by the first staging statement; null while every page is still in memory. */
+    Long importId;
 
-  public ImportDraft(String template) {
-    this.template = template;
-  }
+    int pagesStaged;
+    boolean closed;
+    Future<?> tail = Future.succeededFuture();
+
+    public ImportDraft(String template) {
+        this.template = template;
+    }
 }

@@ -13,72 +13,75 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FileBody implements ReadStream<Buffer> {
 
-  private final Buffer prefix;
-  private final AsyncFile file;
-  private final Buffer suffix;
-  private final AtomicLong sent = new AtomicLong();
-  private Handler<Buffer> handler;
-  private boolean started;
+    private final Buffer prefix;
+    private final AsyncFile file;
+    private final Buffer suffix;
+    private final AtomicLong sent = new AtomicLong();
+    private Handler<Buffer> handler;
+    private boolean started;
 
-  FileBody(Buffer prefix, AsyncFile file, Buffer suffix) {
-    this.prefix = prefix;
-    this.file = file;
-    this.suffix = suffix;
-  }
-
-  long sent() {
-    return sent.get();
-  }
-
-  private void emit(Buffer chunk) {
-    if (!started) {
-      started = true;
-      chunk = prefix.copy().appendBuffer(chunk);
+    FileBody(Buffer prefix, AsyncFile file, Buffer suffix) {
+        this.prefix = prefix;
+        this.file = file;
+        this.suffix = suffix;
     }
-    sent.addAndGet(chunk.length());
-    if (handler != null && chunk.length() > 0) {
-      handler.handle(chunk);
+
+    long sent() {
+        return sent.get();
     }
-  }
 
-  @Override
-  public FileBody exceptionHandler(Handler<Throwable> handler) {
-    file.exceptionHandler(handler);
-    return this;
-  }
+    private void emit(Buffer chunk) {
+        if (!started) {
+            started = true;
+            chunk = prefix.copy().appendBuffer(chunk);
+        }
+        sent.addAndGet(chunk.length());
+        if (handler != null && chunk.length() > 0) {
+            handler.handle(chunk);
+        }
+    }
 
-  @Override
-  public FileBody handler(Handler<Buffer> handler) {
-    this.handler = handler;
-    file.handler(handler == null ? null : this::emit);
-    return this;
-  }
+    @Override
+    public FileBody exceptionHandler(Handler<Throwable> handler) {
+        file.exceptionHandler(handler);
+        return this;
+    }
 
-  @Override
-  public FileBody pause() {
-    file.pause();
-    return this;
-  }
+    @Override
+    public FileBody handler(Handler<Buffer> handler) {
+        this.handler = handler;
+        file.handler(handler == null ? null : this::emit);
+        return this;
+    }
 
-  @Override
-  public FileBody resume() {
-    file.resume();
-    return this;
-  }
+    @Override
+    public FileBody pause() {
+        file.pause();
+        return this;
+    }
 
-  @Override
-  public FileBody fetch(long amount) {
-    file.fetch(amount);
-    return this;
-  }
+    @Override
+    public FileBody resume() {
+        file.resume();
+        return this;
+    }
 
-  @Override
-  public FileBody endHandler(Handler<Void> endHandler) {
-    file.endHandler(endHandler == null ? null : v -> {
-      emit(suffix);
-      file.close();
-      endHandler.handle(null);
-    });
-    return this;
-  }
+    @Override
+    public FileBody fetch(long amount) {
+        file.fetch(amount);
+        return this;
+    }
+
+    @Override
+    public FileBody endHandler(Handler<Void> endHandler) {
+        file.endHandler(
+                endHandler == null
+                        ? null
+                        : v -> {
+                            emit(suffix);
+                            file.close();
+                            endHandler.handle(null);
+                        });
+        return this;
+    }
 }

@@ -8,16 +8,16 @@ import java.util.Map;
  */
 public interface Server {
 
-  /** {@code serve}: runs the server in the foreground with these arguments ({@code --conf FILE}); answers the exit code. */
-  int serve(String[] args);
+    /** {@code serve}: runs the server in the foreground with these arguments ({@code --conf FILE}); answers the exit code. */
+    int serve(String[] args);
 
-  /** {@code demo}: starts a server in this process with these HOOKLINE_* variables (they win over the config file). */
-  Running start(Map<String, String> env) throws Exception;
+    /** {@code demo}: starts a server in this process with these HOOKLINE_* variables (they win over the config file). */
+    Running start(Map<String, String> env) throws Exception;
 
-  /** A server started by {@link #start}. */
-  interface Running {
-    int port();
+    /** A server started by {@link #start}. */
+    interface Running {
+        int port();
 
-    void stop();
-  }
+        void stop();
+    }
 }

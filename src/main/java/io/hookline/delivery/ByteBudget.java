@@ -6,26 +6,26 @@ package io.hookline.delivery;
  */
 final class ByteBudget {
 
-  private final long capacity;
-  private long used;
+    private final long capacity;
+    private long used;
 
-  ByteBudget(long capacity) {
-    this.capacity = capacity;
-  }
+    ByteBudget(long capacity) {
+        this.capacity = capacity;
+    }
 
-  long available() {
-    return Math.max(0, capacity - used);
-  }
+    long available() {
+        return Math.max(0, capacity - used);
+    }
 
-  long capacity() {
-    return capacity;
-  }
+    long capacity() {
+        return capacity;
+    }
 
-  void take(long bytes) {
-    used += bytes;
-  }
+    void take(long bytes) {
+        used += bytes;
+    }
 
-  void give(long bytes) {
-    used -= bytes;
-  }
+    void give(long bytes) {
+        used -= bytes;
+    }
 }

@@ -18,47 +18,48 @@ import org.slf4j.LoggerFactory;
  */
 public final class DestinationEventListener extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DestinationEventListener.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DestinationEventListener.class);
 
-  private final Database db;
-  private PgSubscriber subscriber;
-  private boolean connectedOnce;
+    private final Database db;
+    private PgSubscriber subscriber;
+    private boolean connectedOnce;
 
-  public DestinationEventListener(Database db) {
-    this.db = db;
-  }
+    public DestinationEventListener(Database db) {
+        this.db = db;
+    }
 
-  @Override
-  public Future<?> start() {
-    subscriber = db.newSubscriber().reconnectPolicy(retries -> Math.min(5_000L, 100L << Math.min(retries, 6)));
-    subscriber.channel(db.channel())
-        .subscribeHandler(v -> {
-          if (connectedOnce) {
-            LOG.info("listening to destination events again");
-            publish(new DestinationEvent(DestinationEvent.Kind.RECONNECTED, null));
-          }
-          connectedOnce = true;
-        })
-        .handler(payload -> {
-          DestinationEvent event = DestinationEvent.parse(payload);
-          if (event != null) {
-            publish(event);
-          }
+    @Override
+    public Future<?> start() {
+        subscriber = db.newSubscriber().reconnectPolicy(retries -> Math.min(5_000L, 100L << Math.min(retries, 6)));
+        subscriber
+                .channel(db.channel())
+                .subscribeHandler(v -> {
+                    if (connectedOnce) {
+                        LOG.info("listening to destination events again");
+                        publish(new DestinationEvent(DestinationEvent.Kind.RECONNECTED, null));
+                    }
+                    connectedOnce = true;
+                })
+                .handler(payload -> {
+                    DestinationEvent event = DestinationEvent.parse(payload);
+                    if (event != null) {
+                        publish(event);
+                    }
+                });
+        subscriber.closeHandler(v -> LOG.debug("destination event listener closed"));
+        // Not fatal when it fails now: the reconnect policy keeps trying, and the ownership rounds find the work.
+        return subscriber.connect().recover(err -> {
+            LOG.warn("cannot listen to destination events yet: {}", err.toString());
+            return Future.succeededFuture();
         });
-    subscriber.closeHandler(v -> LOG.debug("destination event listener closed"));
-    // Not fatal when it fails now: the reconnect policy keeps trying, and the ownership rounds find the work.
-    return subscriber.connect().recover(err -> {
-      LOG.warn("cannot listen to destination events yet: {}", err.toString());
-      return Future.succeededFuture();
-    });
-  }
+    }
 
-  private void publish(DestinationEvent event) {
-    vertx.eventBus().publish(Addresses.DESTINATION_EVENTS, event, LocalCodec.LOCAL);
-  }
+    private void publish(DestinationEvent event) {
+        vertx.eventBus().publish(Addresses.DESTINATION_EVENTS, event, LocalCodec.LOCAL);
+    }
 
-  @Override
-  public Future<?> stop() {
-    return subscriber.close();
-  }
+    @Override
+    public Future<?> stop() {
+        return subscriber.close();
+    }
 }

@@ -17,39 +17,39 @@ import java.util.Set;
  */
 final class HeldChunks {
 
-  private final Set<ChunkKey> keys = new HashSet<>();
-  /** import id → [chunks held, highest page claimed]. */
-  private final Map<Long, int[]> perImport = new HashMap<>();
+    private final Set<ChunkKey> keys = new HashSet<>();
+    /** import id → [chunks held, highest page claimed]. */
+    private final Map<Long, int[]> perImport = new HashMap<>();
 
-  void add(ClaimedChunk c) {
-    if (keys.add(new ChunkKey(c.importId(), c.page()))) {
-      int[] held = perImport.computeIfAbsent(c.importId(), id -> new int[2]);
-      held[0]++;
-      held[1] = Math.max(held[1], c.page());
+    void add(ClaimedChunk c) {
+        if (keys.add(new ChunkKey(c.importId(), c.page()))) {
+            int[] held = perImport.computeIfAbsent(c.importId(), id -> new int[2]);
+            held[0]++;
+            held[1] = Math.max(held[1], c.page());
+        }
     }
-  }
 
-  void remove(ClaimedChunk c) {
-    if (keys.remove(new ChunkKey(c.importId(), c.page()))) {
-      int[] held = perImport.get(c.importId());
-      if (--held[0] == 0) {
-        perImport.remove(c.importId());
-      }
+    void remove(ClaimedChunk c) {
+        if (keys.remove(new ChunkKey(c.importId(), c.page()))) {
+            int[] held = perImport.get(c.importId());
+            if (--held[0] == 0) {
+                perImport.remove(c.importId());
+            }
+        }
     }
-  }
 
-  int size() {
-    return keys.size();
-  }
+    int size() {
+        return keys.size();
+    }
 
-  /** import id → the page after which the next pages of it are, for imports with chunks held. */
-  Map<Long, Integer> cursors() {
-    Map<Long, Integer> cursors = new HashMap<>(perImport.size() * 2);
-    perImport.forEach((id, held) -> cursors.put(id, held[1]));
-    return cursors;
-  }
+    /** import id → the page after which the next pages of it are, for imports with chunks held. */
+    Map<Long, Integer> cursors() {
+        Map<Long, Integer> cursors = new HashMap<>(perImport.size() * 2);
+        perImport.forEach((id, held) -> cursors.put(id, held[1]));
+        return cursors;
+    }
 
-  List<ChunkKey> keys() {
-    return new ArrayList<>(keys);
-  }
+    List<ChunkKey> keys() {
+        return new ArrayList<>(keys);
+    }
 }

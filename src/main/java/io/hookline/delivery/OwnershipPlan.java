@@ -22,50 +22,57 @@ import java.util.function.Predicate;
  */
 record OwnershipPlan(List<String> acquire, String handOver) {
 
-  /**
-   * @param survey the busy destinations (and this instance's own) with their owners
-   * @param instanceId this instance
-   * @param mine whether a template belongs to this shard (destinations are spread over the shards by hash)
-   * @param held the destinations this shard holds now
-   * @param mayHandOver false while another shard of this instance is handing one over
-   */
-  static OwnershipPlan decide(DestinationOwners.Survey survey, String instanceId, Predicate<String> mine,
-      Set<String> held, boolean mayHandOver) {
-    int instances = Math.max(1, survey.liveInstances());
-    int busy = 0;
-    int ownedHere = 0;
-    Map<String, Integer> perOwner = new HashMap<>();
-    List<String> free = new ArrayList<>();
-    for (DestinationOwners.Candidate c : survey.destinations()) {
-      boolean owned = c.owner() != null && c.ownerAlive();
-      if (c.busy()) {
-        busy++;
-        if (owned) {
-          perOwner.merge(c.owner(), 1, Integer::sum);
+    /**
+     * @param survey the busy destinations (and this instance's own) with their owners
+     * @param instanceId this instance
+     * @param mine whether a template belongs to this shard (destinations are spread over the shards by hash)
+     * @param held the destinations this shard holds now
+     * @param mayHandOver false while another shard of this instance is handing one over
+     */
+    static OwnershipPlan decide(
+            DestinationOwners.Survey survey,
+            String instanceId,
+            Predicate<String> mine,
+            Set<String> held,
+            boolean mayHandOver) {
+        int instances = Math.max(1, survey.liveInstances());
+        int busy = 0;
+        int ownedHere = 0;
+        Map<String, Integer> perOwner = new HashMap<>();
+        List<String> free = new ArrayList<>();
+        for (DestinationOwners.Candidate c : survey.destinations()) {
+            boolean owned = c.owner() != null && c.ownerAlive();
+            if (c.busy()) {
+                busy++;
+                if (owned) {
+                    perOwner.merge(c.owner(), 1, Integer::sum);
+                }
+            }
+            if (owned && c.owner().equals(instanceId)) {
+                ownedHere++;
+            } else if (c.busy() && !owned && mine.test(c.template()) && !held.contains(c.template())) {
+                free.add(c.template());
+            }
         }
-      }
-      if (owned && c.owner().equals(instanceId)) {
-        ownedHere++;
-      } else if (c.busy() && !owned && mine.test(c.template()) && !held.contains(c.template())) {
-        free.add(c.template());
-      }
-    }
-    int share = (busy + instances - 1) / instances;
-    int room = Math.max(0, share - ownedHere);
-    free.sort(Comparator.comparingInt(t -> (t + '\0' + instanceId).hashCode()));
-    List<String> acquire = free.subList(0, Math.min(room, free.size()));
+        int share = (busy + instances - 1) / instances;
+        int room = Math.max(0, share - ownedHere);
+        free.sort(Comparator.comparingInt(t -> (t + '\0' + instanceId).hashCode()));
+        List<String> acquire = free.subList(0, Math.min(room, free.size()));
 
-    String handOver = null;
-    int busyHere = perOwner.getOrDefault(instanceId, 0);
-    // instances that own no busy destination do not appear in perOwner: they hold 0
-    int fewest = perOwner.size() < instances ? 0
-        : perOwner.values().stream().mapToInt(Integer::intValue).min().orElse(0);
-    if (mayHandOver && instances > 1 && acquire.isEmpty() && (busyHere > share || busyHere >= fewest + 2)) {
-      handOver = survey.destinations().stream()
-          .filter(c -> c.busy() && instanceId.equals(c.owner()) && c.ownerAlive() && held.contains(c.template()))
-          .map(DestinationOwners.Candidate::template)
-          .findFirst().orElse(null);
+        String handOver = null;
+        int busyHere = perOwner.getOrDefault(instanceId, 0);
+        // instances that own no busy destination do not appear in perOwner: they hold 0
+        int fewest = perOwner.size() < instances
+                ? 0
+                : perOwner.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        if (mayHandOver && instances > 1 && acquire.isEmpty() && (busyHere > share || busyHere >= fewest + 2)) {
+            handOver = survey.destinations().stream()
+                    .filter(c ->
+                            c.busy() && instanceId.equals(c.owner()) && c.ownerAlive() && held.contains(c.template()))
+                    .map(DestinationOwners.Candidate::template)
+                    .findFirst()
+                    .orElse(null);
+        }
+        return new OwnershipPlan(List.copyOf(acquire), handOver);
     }
-    return new OwnershipPlan(List.copyOf(acquire), handOver);
-  }
 }

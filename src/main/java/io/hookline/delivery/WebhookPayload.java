@@ -15,27 +15,37 @@ import java.nio.charset.StandardCharsets;
  */
 final class WebhookPayload {
 
-  private WebhookPayload() {}
+    private WebhookPayload() {}
 
-  static Buffer body(ClaimedChunk c) {
-    Buffer extra = c.extra();
-    if (c.chunkFormat() != null) {
-      return c.chunkFormat().body(c.template(), c.uploadId(), c.data(), c.totalRecords(), c.totalPages(), c.page(),
-          c.records(), extra);
+    static Buffer body(ClaimedChunk c) {
+        Buffer extra = c.extra();
+        if (c.chunkFormat() != null) {
+            return c.chunkFormat()
+                    .body(
+                            c.template(),
+                            c.uploadId(),
+                            c.data(),
+                            c.totalRecords(),
+                            c.totalPages(),
+                            c.page(),
+                            c.records(),
+                            extra);
+        }
+        String head = "{\"template\":" + Json.encode(c.template()) + ",\"uploadId\":" + Json.encode(c.uploadId())
+                + ",\"data\":";
+        String tail = ",\"totalRecords\":" + c.totalRecords() + ",\"totalPages\":" + c.totalPages() + ",\"page\":"
+                + c.page() + ",\"pageSize\":" + c.records() + ",\"extra\":";
+        ByteBuf end = Unpooled.buffer(tail.length() + (extra == null ? 4 : extra.length()) + 1);
+        end.writeCharSequence(tail, StandardCharsets.UTF_8);
+        if (extra == null) {
+            end.writeCharSequence("null", StandardCharsets.US_ASCII);
+        } else {
+            end.writeBytes(((BufferInternal) extra).getByteBuf());
+        }
+        end.writeByte('}');
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(
+                Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.UTF_8)),
+                ((BufferInternal) c.data()).getByteBuf(),
+                end));
     }
-    String head = "{\"template\":" + Json.encode(c.template()) + ",\"uploadId\":" + Json.encode(c.uploadId())
-        + ",\"data\":";
-    String tail = ",\"totalRecords\":" + c.totalRecords() + ",\"totalPages\":" + c.totalPages() + ",\"page\":"
-        + c.page() + ",\"pageSize\":" + c.records() + ",\"extra\":";
-    ByteBuf end = Unpooled.buffer(tail.length() + (extra == null ? 4 : extra.length()) + 1);
-    end.writeCharSequence(tail, StandardCharsets.UTF_8);
-    if (extra == null) {
-      end.writeCharSequence("null", StandardCharsets.US_ASCII);
-    } else {
-      end.writeBytes(((BufferInternal) extra).getByteBuf());
-    }
-    end.writeByte('}');
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(
-        Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.UTF_8)), ((BufferInternal) c.data()).getByteBuf(), end));
-  }
 }

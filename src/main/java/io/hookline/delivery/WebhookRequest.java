@@ -10,8 +10,9 @@ import io.vertx.core.buffer.Buffer;
  */
 record WebhookRequest(String url, String webhookId, String authValue, boolean authUnreadable, Buffer body) {
 
-  /** A page of an import, to the destination's callback URL. */
-  static WebhookRequest of(String callbackUrl, ClaimedChunk c) {
-    return new WebhookRequest(callbackUrl, c.webhookId(), c.authValue(), c.authUnreadable(), WebhookPayload.body(c));
-  }
+    /** A page of an import, to the destination's callback URL. */
+    static WebhookRequest of(String callbackUrl, ClaimedChunk c) {
+        return new WebhookRequest(
+                callbackUrl, c.webhookId(), c.authValue(), c.authUnreadable(), WebhookPayload.body(c));
+    }
 }

@@ -21,123 +21,139 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ChunkFormat {
 
-  private static final List<String> VARIABLES = List.of("template", "uploadId", "data", "totalRecords",
-      "totalPages", "page", "pageSize", "extra");
-  private static final int TEMPLATE = 0;
-  private static final int UPLOAD_ID = 1;
-  private static final int DATA = 2;
-  private static final int TOTAL_RECORDS = 3;
-  private static final int TOTAL_PAGES = 4;
-  private static final int PAGE = 5;
-  private static final int PAGE_SIZE = 6;
-  private static final int EXTRA = 7;
-  /** Formats compiled lately, by their stored text: every chunk of an import carries the same one. */
-  private static final Map<String, ChunkFormat> CACHE = new ConcurrentHashMap<>();
-  private static final int CACHE_SIZE = 256;
+    private static final List<String> VARIABLES =
+            List.of("template", "uploadId", "data", "totalRecords", "totalPages", "page", "pageSize", "extra");
+    private static final int TEMPLATE = 0;
+    private static final int UPLOAD_ID = 1;
+    private static final int DATA = 2;
+    private static final int TOTAL_RECORDS = 3;
+    private static final int TOTAL_PAGES = 4;
+    private static final int PAGE = 5;
+    private static final int PAGE_SIZE = 6;
+    private static final int EXTRA = 7;
+    /** Formats compiled lately, by their stored text: every chunk of an import carries the same one. */
+    private static final Map<String, ChunkFormat> CACHE = new ConcurrentHashMap<>();
 
-  private final FormatTemplate template;
-  /** For each slot of the template, which variable it is; -1 for a name that is none. */
-  private final int[] variable;
+    private static final int CACHE_SIZE = 256;
 
-  private ChunkFormat(FormatTemplate template) {
-    this.template = template;
-    this.variable = template.names().stream().mapToInt(VARIABLES::indexOf).toArray();
-  }
+    private final FormatTemplate template;
+    /** For each slot of the template, which variable it is; -1 for a name that is none. */
+    private final int[] variable;
 
-  public static ChunkFormat compile(JsonObject format) {
-    return new ChunkFormat(FormatTemplate.compile(format));
-  }
-
-  /** The compiled format of its stored text (compact JSON); null for null. */
-  public static ChunkFormat of(String stored) {
-    if (stored == null) {
-      return null;
+    private ChunkFormat(FormatTemplate template) {
+        this.template = template;
+        this.variable = template.names().stream().mapToInt(VARIABLES::indexOf).toArray();
     }
-    ChunkFormat cached = CACHE.get(stored);
-    if (cached == null) {
-      if (CACHE.size() >= CACHE_SIZE) {
-        CACHE.clear();
-      }
-      cached = compile(new JsonObject(stored));
-      CACHE.put(stored, cached);
-    }
-    return cached;
-  }
 
-  /** The body of one chunk. {@code extra} is the import's extra as JSON, null when absent. */
-  public Buffer body(String templateCode, String uploadId, Buffer data, long totalRecords, int totalPages, int page,
-      int pageSize, Buffer extra) {
-    byte[][] values = new byte[VARIABLES.size()][];
-    List<ByteBuf> parts = new ArrayList<>(3);
-    ByteBuf small = Unpooled.buffer(256);
-    Out out = new Out(small);
-    for (FormatTemplate.Part p : template.parts()) {
-      if (p.literal() != null) {
-        out.write(p.literal(), 0, p.literal().length);
-        continue;
-      }
-      int v = variable[p.slot()];
-      if (v == DATA && p.exact()) {
-        parts.add(out.buf);
-        parts.add(((BufferInternal) data).getByteBuf());
-        out.buf = Unpooled.buffer(128);
-        continue;
-      }
-      byte[] raw = v < 0 ? null : values[v];
-      if (v >= 0 && raw == null) {
-        raw = values[v] = raw(v, templateCode, uploadId, data, totalRecords, totalPages, page, pageSize, extra);
-      }
-      if (raw == null) {
-        if (p.exact()) {
-          out.write(NULL, 0, 4);
+    public static ChunkFormat compile(JsonObject format) {
+        return new ChunkFormat(FormatTemplate.compile(format));
+    }
+
+    /** The compiled format of its stored text (compact JSON); null for null. */
+    public static ChunkFormat of(String stored) {
+        if (stored == null) {
+            return null;
         }
-      } else if (p.exact()) {
-        out.write(raw, 0, raw.length);
-      } else {
-        FormatTemplate.writeText(raw, 0, raw.length, out);
-      }
-    }
-    parts.add(out.buf);
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(parts.toArray(ByteBuf[]::new)));
-  }
-
-  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
-
-  /** A variable's JSON text; null when it has none (no extra). */
-  private static byte[] raw(int v, String templateCode, String uploadId, Buffer data, long totalRecords,
-      int totalPages, int page, int pageSize, Buffer extra) {
-    return switch (v) {
-      case TEMPLATE -> Json.encode(templateCode).getBytes(StandardCharsets.UTF_8);
-      case UPLOAD_ID -> Json.encode(uploadId).getBytes(StandardCharsets.UTF_8);
-      case DATA -> data.getBytes();
-      case TOTAL_RECORDS -> ascii(totalRecords);
-      case TOTAL_PAGES -> ascii(totalPages);
-      case PAGE -> ascii(page);
-      case PAGE_SIZE -> ascii(pageSize);
-      case EXTRA -> extra == null ? null : extra.getBytes();
-      default -> null;
-    };
-  }
-
-  private static byte[] ascii(long n) {
-    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static final class Out implements FormatTemplate.Sink {
-    ByteBuf buf;
-
-    Out(ByteBuf buf) {
-      this.buf = buf;
+        ChunkFormat cached = CACHE.get(stored);
+        if (cached == null) {
+            if (CACHE.size() >= CACHE_SIZE) {
+                CACHE.clear();
+            }
+            cached = compile(new JsonObject(stored));
+            CACHE.put(stored, cached);
+        }
+        return cached;
     }
 
-    @Override
-    public void write(byte[] bytes, int offset, int length) {
-      buf.writeBytes(bytes, offset, length);
+    /** The body of one chunk. {@code extra} is the import's extra as JSON, null when absent. */
+    public Buffer body(
+            String templateCode,
+            String uploadId,
+            Buffer data,
+            long totalRecords,
+            int totalPages,
+            int page,
+            int pageSize,
+            Buffer extra) {
+        byte[][] values = new byte[VARIABLES.size()][];
+        List<ByteBuf> parts = new ArrayList<>(3);
+        ByteBuf small = Unpooled.buffer(256);
+        Out out = new Out(small);
+        for (FormatTemplate.Part p : template.parts()) {
+            if (p.literal() != null) {
+                out.write(p.literal(), 0, p.literal().length);
+                continue;
+            }
+            int v = variable[p.slot()];
+            if (v == DATA && p.exact()) {
+                parts.add(out.buf);
+                parts.add(((BufferInternal) data).getByteBuf());
+                out.buf = Unpooled.buffer(128);
+                continue;
+            }
+            byte[] raw = v < 0 ? null : values[v];
+            if (v >= 0 && raw == null) {
+                raw = values[v] = raw(v, templateCode, uploadId, data, totalRecords, totalPages, page, pageSize, extra);
+            }
+            if (raw == null) {
+                if (p.exact()) {
+                    out.write(NULL, 0, 4);
+                }
+            } else if (p.exact()) {
+                out.write(raw, 0, raw.length);
+            } else {
+                FormatTemplate.writeText(raw, 0, raw.length, out);
+            }
+        }
+        parts.add(out.buf);
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(parts.toArray(ByteBuf[]::new)));
     }
 
-    @Override
-    public void writeByte(byte b) {
-      buf.writeByte(b);
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+    /** A variable's JSON text; null when it has none (no extra). */
+    private static byte[] raw(
+            int v,
+            String templateCode,
+            String uploadId,
+            Buffer data,
+            long totalRecords,
+            int totalPages,
+            int page,
+            int pageSize,
+            Buffer extra) {
+        return switch (v) {
+            case TEMPLATE -> Json.encode(templateCode).getBytes(StandardCharsets.UTF_8);
+            case UPLOAD_ID -> Json.encode(uploadId).getBytes(StandardCharsets.UTF_8);
+            case DATA -> data.getBytes();
+            case TOTAL_RECORDS -> ascii(totalRecords);
+            case TOTAL_PAGES -> ascii(totalPages);
+            case PAGE -> ascii(page);
+            case PAGE_SIZE -> ascii(pageSize);
+            case EXTRA -> extra == null ? null : extra.getBytes();
+            default -> null;
+        };
     }
-  }
+
+    private static byte[] ascii(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final class Out implements FormatTemplate.Sink {
+        ByteBuf buf;
+
+        Out(ByteBuf buf) {
+            this.buf = buf;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            buf.writeBytes(bytes, offset, length);
+        }
+
+        @Override
+        public void writeByte(byte b) {
+            buf.writeByte(b);
+        }
+    }
 }

@@ -12,32 +12,38 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthValueRetention extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(AuthValueRetention.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AuthValueRetention.class);
 
-  private final ImportRepository imports;
-  private final int days;
-  private long timer;
+    private final ImportRepository imports;
+    private final int days;
+    private long timer;
 
-  public AuthValueRetention(ImportRepository imports, int days) {
-    this.imports = imports;
-    this.days = days;
-  }
+    public AuthValueRetention(ImportRepository imports, int days) {
+        this.imports = imports;
+        this.days = days;
+    }
 
-  @Override
-  public Future<?> start() {
-    timer = vertx.setPeriodic(60_000, 3_600_000, id -> imports.forgetAuthValues(days)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("deleted the stored auth values of {} imports finished more than {} days ago", n, days);
-          }
-        })
-        .onFailure(err -> LOG.warn("deleting old auth values failed: {}", err.toString())));
-    return Future.succeededFuture();
-  }
+    @Override
+    public Future<?> start() {
+        timer = vertx.setPeriodic(
+                60_000,
+                3_600_000,
+                id -> imports.forgetAuthValues(days)
+                        .onSuccess(n -> {
+                            if (n > 0) {
+                                LOG.info(
+                                        "deleted the stored auth values of {} imports finished more than {} days ago",
+                                        n,
+                                        days);
+                            }
+                        })
+                        .onFailure(err -> LOG.warn("deleting old auth values failed: {}", err.toString())));
+        return Future.succeededFuture();
+    }
 
-  @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(timer);
-    return Future.succeededFuture();
-  }
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(timer);
+        return Future.succeededFuture();
+    }
 }

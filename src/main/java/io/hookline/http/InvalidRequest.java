@@ -7,28 +7,28 @@ package io.hookline.http;
  */
 public final class InvalidRequest extends RuntimeException {
 
-  private final int status;
-  private final String field;
+    private final int status;
+    private final String field;
 
-  public InvalidRequest(String field, String message) {
-    this(400, field, message);
-  }
+    public InvalidRequest(String field, String message) {
+        this(400, field, message);
+    }
 
-  public InvalidRequest(int status, String field, String message) {
-    super(message, null, false, false);
-    this.status = status;
-    this.field = field;
-  }
+    public InvalidRequest(int status, String field, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.field = field;
+    }
 
-  public int status() {
-    return status;
-  }
+    public int status() {
+        return status;
+    }
 
-  public String field() {
-    return field;
-  }
+    public String field() {
+        return field;
+    }
 
-  public Problem problem() {
-    return status == 400 ? Problem.invalid(field, getMessage()) : Problem.of(status, field, getMessage());
-  }
+    public Problem problem() {
+        return status == 400 ? Problem.invalid(field, getMessage()) : Problem.of(status, field, getMessage());
+    }
 }

@@ -7,19 +7,19 @@ package io.hookline.ingest;
  */
 interface BodyParser {
 
-  /** True when the parser has consumed what it was fed and can take more bytes. */
-  boolean needsInput();
+    /** True when the parser has consumed what it was fed and can take more bytes. */
+    boolean needsInput();
 
-  void feed(byte[] bytes);
+    void feed(byte[] bytes);
 
-  void endOfInput();
+    void endOfInput();
 
-  void suspend();
+    void suspend();
 
-  void resume();
+    void resume();
 
-  boolean suspended();
+    boolean suspended();
 
-  /** False only for a JSON body without a {@code records} field; CSV and NDJSON bodies are nothing but records. */
-  boolean seenRecords();
+    /** False only for a JSON body without a {@code records} field; CSV and NDJSON bodies are nothing but records. */
+    boolean seenRecords();
 }

@@ -22,99 +22,99 @@ import org.slf4j.LoggerFactory;
  */
 final class ChunkerSession {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ChunkerSession.class);
-  private static final DeliveryOptions TO_CHUNKER = new DeliveryOptions(LocalCodec.LOCAL).setSendTimeout(120_000);
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkerSession.class);
+    private static final DeliveryOptions TO_CHUNKER = new DeliveryOptions(LocalCodec.LOCAL).setSendTimeout(120_000);
 
-  private final EventBus eventBus;
-  private final PageBudget budget;
-  private final String template;
-  private ImportDraft draft;
-  private List<Buffer> ready = new ArrayList<>();
-  private long readyBytes;
-  private boolean writing;
+    private final EventBus eventBus;
+    private final PageBudget budget;
+    private final String template;
+    private ImportDraft draft;
+    private List<Buffer> ready = new ArrayList<>();
+    private long readyBytes;
+    private boolean writing;
 
-  ChunkerSession(EventBus eventBus, PageBudget budget, String template) {
-    this.eventBus = eventBus;
-    this.budget = budget;
-    this.template = template;
-  }
-
-  /** A finished page, to go with the next write. */
-  void add(Buffer page) {
-    ready.add(page);
-    readyBytes += page.length();
-    budget.take(page.length());
-  }
-
-  boolean hasReady() {
-    return !ready.isEmpty();
-  }
-
-  long readyBytes() {
-    return readyBytes;
-  }
-
-  /** A write or the commit is in flight. */
-  boolean writing() {
-    return writing;
-  }
-
-  /** Stages the pages ready now as one batch; their budget is given back once the write is done. */
-  Future<Void> writeReady() {
-    long batchBytes = readyBytes;
-    List<Buffer> batch = takeReady();
-    writing = true;
-    return eventBus.request(Addresses.CHUNKER, new ChunkerCommand.WritePages(draft(), batch), TO_CHUNKER)
-        .<Void>mapEmpty()
-        .andThen(ar -> {
-          writing = false;
-          budget.give(batchBytes);
-        });
-  }
-
-  /**
-   * Commits the upload with the pages still in memory: the stored import, or null when its upload id or idempotency
-   * key is taken.
-   */
-  Future<StoredImport> commit(ImportRepository.NewImport meta) {
-    long lastBytes = readyBytes;
-    List<Buffer> lastPages = takeReady();
-    writing = true;
-    return eventBus.<ChunkerCommand.Committed>request(Addresses.CHUNKER,
-            new ChunkerCommand.Commit(draft(), meta, lastPages), TO_CHUNKER)
-        .map(message -> message.body().stored())
-        .andThen(ar -> {
-          writing = false;
-          budget.give(lastBytes);
-        });
-  }
-
-  /** The upload ended otherwise: the chunker gives what it staged to the sweep. */
-  void abort() {
-    if (draft != null) {
-      eventBus.request(Addresses.CHUNKER, new ChunkerCommand.Abort(draft), TO_CHUNKER)
-          .onFailure(err -> LOG.debug("abort failed: {}", err.toString()));
+    ChunkerSession(EventBus eventBus, PageBudget budget, String template) {
+        this.eventBus = eventBus;
+        this.budget = budget;
+        this.template = template;
     }
-  }
 
-  /** Gives back the budget of the pages still waiting, which will not be written. */
-  void release() {
-    budget.give(readyBytes);
-    ready = new ArrayList<>();
-    readyBytes = 0;
-  }
-
-  private List<Buffer> takeReady() {
-    List<Buffer> taken = ready;
-    ready = new ArrayList<>();
-    readyBytes = 0;
-    return taken;
-  }
-
-  private ImportDraft draft() {
-    if (draft == null) {
-      draft = new ImportDraft(template);
+    /** A finished page, to go with the next write. */
+    void add(Buffer page) {
+        ready.add(page);
+        readyBytes += page.length();
+        budget.take(page.length());
     }
-    return draft;
-  }
+
+    boolean hasReady() {
+        return !ready.isEmpty();
+    }
+
+    long readyBytes() {
+        return readyBytes;
+    }
+
+    /** A write or the commit is in flight. */
+    boolean writing() {
+        return writing;
+    }
+
+    /** Stages the pages ready now as one batch; their budget is given back once the write is done. */
+    Future<Void> writeReady() {
+        long batchBytes = readyBytes;
+        List<Buffer> batch = takeReady();
+        writing = true;
+        return eventBus.request(Addresses.CHUNKER, new ChunkerCommand.WritePages(draft(), batch), TO_CHUNKER)
+                .<Void>mapEmpty()
+                .andThen(ar -> {
+                    writing = false;
+                    budget.give(batchBytes);
+                });
+    }
+
+    /**
+     * Commits the upload with the pages still in memory: the stored import, or null when its upload id or idempotency
+     * key is taken.
+     */
+    Future<StoredImport> commit(ImportRepository.NewImport meta) {
+        long lastBytes = readyBytes;
+        List<Buffer> lastPages = takeReady();
+        writing = true;
+        return eventBus.<ChunkerCommand.Committed>request(
+                        Addresses.CHUNKER, new ChunkerCommand.Commit(draft(), meta, lastPages), TO_CHUNKER)
+                .map(message -> message.body().stored())
+                .andThen(ar -> {
+                    writing = false;
+                    budget.give(lastBytes);
+                });
+    }
+
+    /** The upload ended otherwise: the chunker gives what it staged to the sweep. */
+    void abort() {
+        if (draft != null) {
+            eventBus.request(Addresses.CHUNKER, new ChunkerCommand.Abort(draft), TO_CHUNKER)
+                    .onFailure(err -> LOG.debug("abort failed: {}", err.toString()));
+        }
+    }
+
+    /** Gives back the budget of the pages still waiting, which will not be written. */
+    void release() {
+        budget.give(readyBytes);
+        ready = new ArrayList<>();
+        readyBytes = 0;
+    }
+
+    private List<Buffer> takeReady() {
+        List<Buffer> taken = ready;
+        ready = new ArrayList<>();
+        readyBytes = 0;
+        return taken;
+    }
+
+    private ImportDraft draft() {
+        if (draft == null) {
+            draft = new ImportDraft(template);
+        }
+        return draft;
+    }
 }

@@ -21,381 +21,392 @@ import java.util.Set;
  */
 final class CsvBodyParser implements BodyParser {
 
-  private static final int QUOTE = '"';
-  private static final int CR = '\r';
-  private static final int LF = '\n';
-  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final int QUOTE = '"';
+    private static final int CR = '\r';
+    private static final int LF = '\n';
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-  private enum State { LINE_START, CELL_START, UNQUOTED, QUOTED, QUOTE_IN_QUOTED, AFTER_CR }
-
-  private final ImportBodyParser.Listener listener;
-  private final int delimiter;
-  private final int maxRecordBytes;
-
-  private byte[] input;
-  private int pos;
-  private boolean ended;
-  private boolean done;
-  private boolean suspended;
-  private boolean running;
-
-  private int bomMatched;
-  private boolean pastBom;
-  private State state = State.LINE_START;
-
-  /** The header's keys, each as the bytes {@code "name":}; null while the header row is being read. */
-  private byte[][] keys;
-  private final List<byte[]> headerKeys = new ArrayList<>();
-  private final Set<String> headerNames = new HashSet<>();
-  private int cellStart;
-  private int cells;
-  private long recordIndex;
-
-  private byte[] out;
-  private int outLength;
-
-  /** UTF-8 check of the cell being read: continuation bytes still due and the range the next one must be in. */
-  private int utf8Due;
-  private int utf8Low;
-  private int utf8High;
-
-  CsvBodyParser(ImportBodyParser.Listener listener, char delimiter, int maxRecordBytes) {
-    if (delimiter >= 0x80 || delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
-      throw new IllegalArgumentException("the delimiter must be an ASCII character other than a quote or line break");
+    private enum State {
+        LINE_START,
+        CELL_START,
+        UNQUOTED,
+        QUOTED,
+        QUOTE_IN_QUOTED,
+        AFTER_CR
     }
-    this.listener = listener;
-    this.delimiter = delimiter;
-    this.maxRecordBytes = maxRecordBytes;
-    this.out = new byte[Math.min(1024, maxRecordBytes)];
-  }
 
-  @Override
-  public boolean needsInput() {
-    return input == null || pos >= input.length;
-  }
+    private final ImportBodyParser.Listener listener;
+    private final int delimiter;
+    private final int maxRecordBytes;
 
-  @Override
-  public void feed(byte[] bytes) {
-    input = bytes;
-    pos = 0;
-    run();
-  }
+    private byte[] input;
+    private int pos;
+    private boolean ended;
+    private boolean done;
+    private boolean suspended;
+    private boolean running;
 
-  @Override
-  public void endOfInput() {
-    ended = true;
-    run();
-  }
+    private int bomMatched;
+    private boolean pastBom;
+    private State state = State.LINE_START;
 
-  @Override
-  public void suspend() {
-    suspended = true;
-  }
+    /** The header's keys, each as the bytes {@code "name":}; null while the header row is being read. */
+    private byte[][] keys;
 
-  @Override
-  public void resume() {
-    suspended = false;
-    run();
-  }
+    private final List<byte[]> headerKeys = new ArrayList<>();
+    private final Set<String> headerNames = new HashSet<>();
+    private int cellStart;
+    private int cells;
+    private long recordIndex;
 
-  @Override
-  public boolean suspended() {
-    return suspended;
-  }
+    private byte[] out;
+    private int outLength;
 
-  @Override
-  public boolean seenRecords() {
-    return true;
-  }
+    /** UTF-8 check of the cell being read: continuation bytes still due and the range the next one must be in. */
+    private int utf8Due;
 
-  private void run() {
-    if (running) {
-      return; // resume() from inside a listener call: the running loop goes on by itself
-    }
-    running = true;
-    try {
-      while (!suspended) {
-        if (input != null && pos < input.length) {
-          int b = input[pos++] & 0xff;
-          if (pastBom) {
-            step(b);
-          } else {
-            skipBom(b);
-          }
-        } else if (!ended || done) {
-          return;
-        } else if (!pastBom) {
-          pastBom = true;
-          replayBom();
-        } else if (!endOfRow()) {
-          done = true;
-          listener.end();
-          return;
+    private int utf8Low;
+    private int utf8High;
+
+    CsvBodyParser(ImportBodyParser.Listener listener, char delimiter, int maxRecordBytes) {
+        if (delimiter >= 0x80 || delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
+            throw new IllegalArgumentException(
+                    "the delimiter must be an ASCII character other than a quote or line break");
         }
-      }
-    } finally {
-      running = false;
+        this.listener = listener;
+        this.delimiter = delimiter;
+        this.maxRecordBytes = maxRecordBytes;
+        this.out = new byte[Math.min(1024, maxRecordBytes)];
     }
-  }
 
-  private void skipBom(int b) {
-    if (b == (BOM[bomMatched] & 0xff)) {
-      if (++bomMatched == BOM.length) {
+    @Override
+    public boolean needsInput() {
+        return input == null || pos >= input.length;
+    }
+
+    @Override
+    public void feed(byte[] bytes) {
+        input = bytes;
+        pos = 0;
+        run();
+    }
+
+    @Override
+    public void endOfInput() {
+        ended = true;
+        run();
+    }
+
+    @Override
+    public void suspend() {
+        suspended = true;
+    }
+
+    @Override
+    public void resume() {
+        suspended = false;
+        run();
+    }
+
+    @Override
+    public boolean suspended() {
+        return suspended;
+    }
+
+    @Override
+    public boolean seenRecords() {
+        return true;
+    }
+
+    private void run() {
+        if (running) {
+            return; // resume() from inside a listener call: the running loop goes on by itself
+        }
+        running = true;
+        try {
+            while (!suspended) {
+                if (input != null && pos < input.length) {
+                    int b = input[pos++] & 0xff;
+                    if (pastBom) {
+                        step(b);
+                    } else {
+                        skipBom(b);
+                    }
+                } else if (!ended || done) {
+                    return;
+                } else if (!pastBom) {
+                    pastBom = true;
+                    replayBom();
+                } else if (!endOfRow()) {
+                    done = true;
+                    listener.end();
+                    return;
+                }
+            }
+        } finally {
+            running = false;
+        }
+    }
+
+    private void skipBom(int b) {
+        if (b == (BOM[bomMatched] & 0xff)) {
+            if (++bomMatched == BOM.length) {
+                pastBom = true;
+            }
+            return;
+        }
         pastBom = true;
-      }
-      return;
+        replayBom();
+        step(b);
     }
-    pastBom = true;
-    replayBom();
-    step(b);
-  }
 
-  /** The first bytes looked like a BOM but were not one: they are content after all. */
-  private void replayBom() {
-    for (int i = 0; i < bomMatched; i++) {
-      step(BOM[i] & 0xff);
+    /** The first bytes looked like a BOM but were not one: they are content after all. */
+    private void replayBom() {
+        for (int i = 0; i < bomMatched; i++) {
+            step(BOM[i] & 0xff);
+        }
+        bomMatched = 0;
     }
-    bomMatched = 0;
-  }
 
-  private void step(int b) {
-    switch (state) {
-      case LINE_START -> {
-        if (b == CR) {
-          state = State.AFTER_CR;
-        } else if (b != LF) {
-          startRow();
-          state = State.CELL_START;
-          step(b);
+    private void step(int b) {
+        switch (state) {
+            case LINE_START -> {
+                if (b == CR) {
+                    state = State.AFTER_CR;
+                } else if (b != LF) {
+                    startRow();
+                    state = State.CELL_START;
+                    step(b);
+                }
+            }
+            case CELL_START -> {
+                startCell();
+                if (b == QUOTE) {
+                    state = State.QUOTED;
+                } else {
+                    state = State.UNQUOTED;
+                    step(b);
+                }
+            }
+            case UNQUOTED -> {
+                if (!structure(b)) {
+                    content(b);
+                }
+            }
+            case QUOTED -> {
+                if (b == QUOTE) {
+                    state = State.QUOTE_IN_QUOTED;
+                } else {
+                    content(b);
+                }
+            }
+            case QUOTE_IN_QUOTED -> {
+                if (b == QUOTE) {
+                    content(b);
+                    state = State.QUOTED;
+                } else if (!structure(b)) {
+                    throw bad(
+                            "has text after the closing quote of a quoted cell (a quote inside a quoted cell is written \"\")");
+                }
+            }
+            case AFTER_CR -> {
+                state = State.LINE_START;
+                if (b != LF) {
+                    step(b);
+                }
+            }
         }
-      }
-      case CELL_START -> {
-        startCell();
-        if (b == QUOTE) {
-          state = State.QUOTED;
+    }
+
+    /** A delimiter or line break after cell content: ends the cell (and the row). False for any other byte. */
+    private boolean structure(int b) {
+        if (b == delimiter) {
+            endCell();
+            state = State.CELL_START;
+        } else if (b == LF || b == CR) {
+            endCell();
+            state = b == CR ? State.AFTER_CR : State.LINE_START;
+            endRow();
         } else {
-          state = State.UNQUOTED;
-          step(b);
+            return false;
         }
-      }
-      case UNQUOTED -> {
-        if (!structure(b)) {
-          content(b);
+        return true;
+    }
+
+    /** At the end of the body: ends an open row; answers false when none was open. */
+    private boolean endOfRow() {
+        switch (state) {
+            case CELL_START -> {
+                startCell();
+                endCell();
+            }
+            case UNQUOTED, QUOTE_IN_QUOTED -> endCell();
+            case QUOTED -> throw bad("ends inside a quoted cell: its closing quote is missing");
+            default -> {
+                return false;
+            }
         }
-      }
-      case QUOTED -> {
-        if (b == QUOTE) {
-          state = State.QUOTE_IN_QUOTED;
-        } else {
-          content(b);
-        }
-      }
-      case QUOTE_IN_QUOTED -> {
-        if (b == QUOTE) {
-          content(b);
-          state = State.QUOTED;
-        } else if (!structure(b)) {
-          throw bad("has text after the closing quote of a quoted cell (a quote inside a quoted cell is written \"\")");
-        }
-      }
-      case AFTER_CR -> {
         state = State.LINE_START;
-        if (b != LF) {
-          step(b);
+        endRow();
+        return true;
+    }
+
+    // ---- rows and cells → JSON ----
+
+    private void startRow() {
+        outLength = 0;
+        cells = 0;
+        if (keys != null) {
+            put('{');
         }
-      }
     }
-  }
 
-  /** A delimiter or line break after cell content: ends the cell (and the row). False for any other byte. */
-  private boolean structure(int b) {
-    if (b == delimiter) {
-      endCell();
-      state = State.CELL_START;
-    } else if (b == LF || b == CR) {
-      endCell();
-      state = b == CR ? State.AFTER_CR : State.LINE_START;
-      endRow();
-    } else {
-      return false;
-    }
-    return true;
-  }
-
-  /** At the end of the body: ends an open row; answers false when none was open. */
-  private boolean endOfRow() {
-    switch (state) {
-      case CELL_START -> {
-        startCell();
-        endCell();
-      }
-      case UNQUOTED, QUOTE_IN_QUOTED -> endCell();
-      case QUOTED -> throw bad("ends inside a quoted cell: its closing quote is missing");
-      default -> {
-        return false;
-      }
-    }
-    state = State.LINE_START;
-    endRow();
-    return true;
-  }
-
-  // ---- rows and cells → JSON ----
-
-  private void startRow() {
-    outLength = 0;
-    cells = 0;
-    if (keys != null) {
-      put('{');
-    }
-  }
-
-  private void startCell() {
-    if (keys != null) {
-      if (cells >= keys.length) {
-        throw bad("has more cells than the header (" + keys.length + ")");
-      }
-      if (cells > 0) {
-        put(',');
-      }
-      put(keys[cells]);
-      put('"');
-    }
-    cellStart = outLength;
-  }
-
-  private void content(int b) {
-    if (b >= 0x80) {
-      utf8(b);
-      put(b);
-      return;
-    }
-    if (utf8Due > 0) {
-      throw bad("is not valid UTF-8");
-    }
-    if (b == '"' || b == '\\') {
-      put('\\');
-      put(b);
-    } else if (b >= 0x20) {
-      put(b);
-    } else {
-      put('\\');
-      switch (b) {
-        case '\n' -> put('n');
-        case '\r' -> put('r');
-        case '\t' -> put('t');
-        case '\b' -> put('b');
-        case '\f' -> put('f');
-        default -> {
-          put('u');
-          put('0');
-          put('0');
-          put(HEX[b >> 4]);
-          put(HEX[b & 0xf]);
+    private void startCell() {
+        if (keys != null) {
+            if (cells >= keys.length) {
+                throw bad("has more cells than the header (" + keys.length + ")");
+            }
+            if (cells > 0) {
+                put(',');
+            }
+            put(keys[cells]);
+            put('"');
         }
-      }
+        cellStart = outLength;
     }
-  }
 
-  private void endCell() {
-    if (utf8Due > 0) {
-      throw bad("is not valid UTF-8");
+    private void content(int b) {
+        if (b >= 0x80) {
+            utf8(b);
+            put(b);
+            return;
+        }
+        if (utf8Due > 0) {
+            throw bad("is not valid UTF-8");
+        }
+        if (b == '"' || b == '\\') {
+            put('\\');
+            put(b);
+        } else if (b >= 0x20) {
+            put(b);
+        } else {
+            put('\\');
+            switch (b) {
+                case '\n' -> put('n');
+                case '\r' -> put('r');
+                case '\t' -> put('t');
+                case '\b' -> put('b');
+                case '\f' -> put('f');
+                default -> {
+                    put('u');
+                    put('0');
+                    put('0');
+                    put(HEX[b >> 4]);
+                    put(HEX[b & 0xf]);
+                }
+            }
+        }
     }
-    if (keys == null) {
-      // a header cell: its escaped text becomes a key
-      String name = new String(out, cellStart, outLength - cellStart, StandardCharsets.ISO_8859_1);
-      if (!headerNames.add(name)) {
-        throw bad("column " + (cells + 1) + " has the same name as an earlier column");
-      }
-      byte[] key = new byte[outLength - cellStart + 3];
-      key[0] = '"';
-      System.arraycopy(out, cellStart, key, 1, outLength - cellStart);
-      key[key.length - 2] = '"';
-      key[key.length - 1] = ':';
-      headerKeys.add(key);
-      outLength = cellStart;
-    } else {
-      put('"');
-    }
-    cells++;
-  }
 
-  private void endRow() {
-    if (keys == null) {
-      keys = headerKeys.toArray(new byte[0][]);
-      return;
+    private void endCell() {
+        if (utf8Due > 0) {
+            throw bad("is not valid UTF-8");
+        }
+        if (keys == null) {
+            // a header cell: its escaped text becomes a key
+            String name = new String(out, cellStart, outLength - cellStart, StandardCharsets.ISO_8859_1);
+            if (!headerNames.add(name)) {
+                throw bad("column " + (cells + 1) + " has the same name as an earlier column");
+            }
+            byte[] key = new byte[outLength - cellStart + 3];
+            key[0] = '"';
+            System.arraycopy(out, cellStart, key, 1, outLength - cellStart);
+            key[key.length - 2] = '"';
+            key[key.length - 1] = ':';
+            headerKeys.add(key);
+            outLength = cellStart;
+        } else {
+            put('"');
+        }
+        cells++;
     }
-    for (int c = cells; c < keys.length; c++) {
-      if (c > 0) {
-        put(',');
-      }
-      put(keys[c]);
-      put('"');
-      put('"');
-    }
-    put('}');
-    listener.record(out, outLength, recordIndex++);
-  }
 
-  /** One byte of a multi-byte UTF-8 sequence: well-formed, shortest form, no surrogates, at most U+10FFFF. */
-  private void utf8(int b) {
-    if (utf8Due > 0) {
-      if (b < utf8Low || b > utf8High) {
-        throw bad("is not valid UTF-8");
-      }
-      utf8Due--;
-      utf8Low = 0x80;
-      utf8High = 0xBF;
-      return;
+    private void endRow() {
+        if (keys == null) {
+            keys = headerKeys.toArray(new byte[0][]);
+            return;
+        }
+        for (int c = cells; c < keys.length; c++) {
+            if (c > 0) {
+                put(',');
+            }
+            put(keys[c]);
+            put('"');
+            put('"');
+        }
+        put('}');
+        listener.record(out, outLength, recordIndex++);
     }
-    utf8Low = 0x80;
-    utf8High = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      utf8Due = 1;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      utf8Due = 2;
-      if (b == 0xE0) {
-        utf8Low = 0xA0;
-      } else if (b == 0xED) {
-        utf8High = 0x9F;
-      }
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      utf8Due = 3;
-      if (b == 0xF0) {
-        utf8Low = 0x90;
-      } else if (b == 0xF4) {
-        utf8High = 0x8F;
-      }
-    } else {
-      throw bad("is not valid UTF-8");
-    }
-  }
 
-  private void put(int b) {
-    if (outLength == out.length) {
-      grow(1);
+    /** One byte of a multi-byte UTF-8 sequence: well-formed, shortest form, no surrogates, at most U+10FFFF. */
+    private void utf8(int b) {
+        if (utf8Due > 0) {
+            if (b < utf8Low || b > utf8High) {
+                throw bad("is not valid UTF-8");
+            }
+            utf8Due--;
+            utf8Low = 0x80;
+            utf8High = 0xBF;
+            return;
+        }
+        utf8Low = 0x80;
+        utf8High = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            utf8Due = 1;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            utf8Due = 2;
+            if (b == 0xE0) {
+                utf8Low = 0xA0;
+            } else if (b == 0xED) {
+                utf8High = 0x9F;
+            }
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            utf8Due = 3;
+            if (b == 0xF0) {
+                utf8Low = 0x90;
+            } else if (b == 0xF4) {
+                utf8High = 0x8F;
+            }
+        } else {
+            throw bad("is not valid UTF-8");
+        }
     }
-    out[outLength++] = (byte) b;
-  }
 
-  private void put(byte[] bytes) {
-    if (outLength + bytes.length > out.length) {
-      grow(bytes.length);
+    private void put(int b) {
+        if (outLength == out.length) {
+            grow(1);
+        }
+        out[outLength++] = (byte) b;
     }
-    System.arraycopy(bytes, 0, out, outLength, bytes.length);
-    outLength += bytes.length;
-  }
 
-  private void grow(int more) {
-    int needed = outLength + more;
-    if (needed > maxRecordBytes) {
-      throw bad("larger than " + maxRecordBytes + " bytes");
+    private void put(byte[] bytes) {
+        if (outLength + bytes.length > out.length) {
+            grow(bytes.length);
+        }
+        System.arraycopy(bytes, 0, out, outLength, bytes.length);
+        outLength += bytes.length;
     }
-    out = Arrays.copyOf(out, Math.min(maxRecordBytes, Math.max(needed, out.length * 2)));
-  }
 
-  private InvalidRequest bad(String message) {
-    return new InvalidRequest(400, keys == null ? "header" : "records[" + recordIndex + "]", message);
-  }
+    private void grow(int more) {
+        int needed = outLength + more;
+        if (needed > maxRecordBytes) {
+            throw bad("larger than " + maxRecordBytes + " bytes");
+        }
+        out = Arrays.copyOf(out, Math.min(maxRecordBytes, Math.max(needed, out.length * 2)));
+    }
+
+    private InvalidRequest bad(String message) {
+        return new InvalidRequest(400, keys == null ? "header" : "records[" + recordIndex + "]", message);
+    }
 }

@@ -24,315 +24,329 @@ import java.util.Arrays;
  */
 public final class ImportBodyParser implements BodyParser {
 
-  /** Receives the parts of the body in the order they appear. */
-  public interface Listener {
-    void template(String code);
+    /** Receives the parts of the body in the order they appear. */
+    public interface Listener {
+        void template(String code);
 
-    void uploadId(String uploadId);
+        void uploadId(String uploadId);
 
-    void authHeaderValue(String value);
+        void authHeaderValue(String value);
 
-    /** The compact JSON of {@code extra}, when present and not null. */
-    void extra(byte[] json);
+        /** The compact JSON of {@code extra}, when present and not null. */
+        void extra(byte[] json);
 
-    /** One record, compact JSON; {@code bytes} is reused after the call returns. */
-    void record(byte[] bytes, int length, long index);
+        /** One record, compact JSON; {@code bytes} is reused after the call returns. */
+        void record(byte[] bytes, int length, long index);
 
-    /** The body is complete and well-formed. */
-    void end();
-  }
-
-  private static final int MAX_NUMBER_LENGTH = 1000;
-
-  private enum State { ROOT_START, ROOT, FIELD_VALUE, RECORDS, RECORD, EXTRA, DONE }
-
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).build())
-      .build();
-
-  private final JsonParser parser;
-  private final ByteArrayFeeder feeder;
-  private final Output out = new Output();
-  private final JsonGenerator gen;
-  private final Listener listener;
-  private final int maxDepth;
-  private final int maxValueBytes;
-
-  private State state = State.ROOT_START;
-  private String field;
-  private int depth;
-  private long recordIndex;
-  private boolean suspended;
-  private boolean running;
-  private boolean seenRecords;
-
-  public ImportBodyParser(Listener listener, int maxDepth, int maxValueBytes) {
-    this.listener = listener;
-    this.maxDepth = maxDepth;
-    this.maxValueBytes = maxValueBytes;
-    try {
-      this.parser = FACTORY.createNonBlockingByteArrayParser();
-      this.gen = FACTORY.createGenerator(out);
-      this.gen.setRootValueSeparator(null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+        /** The body is complete and well-formed. */
+        void end();
     }
-    this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
-  }
 
-  /** True when the parser has consumed what it was fed and can take more bytes. */
-  public boolean needsInput() {
-    return feeder.needMoreInput();
-  }
+    private static final int MAX_NUMBER_LENGTH = 1000;
 
-  public void feed(byte[] bytes) {
-    try {
-      feeder.feedInput(bytes, 0, bytes.length);
-    } catch (IOException e) {
-      throw malformed(e);
+    private enum State {
+        ROOT_START,
+        ROOT,
+        FIELD_VALUE,
+        RECORDS,
+        RECORD,
+        EXTRA,
+        DONE
     }
-    run();
-  }
 
-  public void endOfInput() {
-    feeder.endOfInput();
-    run();
-  }
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(1000).build())
+            .build();
 
-  public void suspend() {
-    suspended = true;
-  }
+    private final JsonParser parser;
+    private final ByteArrayFeeder feeder;
+    private final Output out = new Output();
+    private final JsonGenerator gen;
+    private final Listener listener;
+    private final int maxDepth;
+    private final int maxValueBytes;
 
-  public void resume() {
-    suspended = false;
-    run();
-  }
+    private State state = State.ROOT_START;
+    private String field;
+    private int depth;
+    private long recordIndex;
+    private boolean suspended;
+    private boolean running;
+    private boolean seenRecords;
 
-  public boolean suspended() {
-    return suspended;
-  }
-
-  public boolean done() {
-    return state == State.DONE;
-  }
-
-  /** Parses what it has until it needs more bytes, is suspended, or the body ends. */
-  private void run() {
-    if (running) {
-      return; // resume() from inside a listener call: the running loop goes on by itself
-    }
-    running = true;
-    try {
-      while (!suspended) {
-        JsonToken token = parser.nextToken();
-        if (token == JsonToken.NOT_AVAILABLE) {
-          return;
+    public ImportBodyParser(Listener listener, int maxDepth, int maxValueBytes) {
+        this.listener = listener;
+        this.maxDepth = maxDepth;
+        this.maxValueBytes = maxValueBytes;
+        try {
+            this.parser = FACTORY.createNonBlockingByteArrayParser();
+            this.gen = FACTORY.createGenerator(out);
+            this.gen.setRootValueSeparator(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (token == null) {
-          if (state != State.DONE) {
-            throw new InvalidRequest(400, "body", "the JSON body ends before it is complete");
-          }
-          listener.end();
-          return;
-        }
-        step(token);
-      }
-    } catch (JsonProcessingException e) {
-      throw malformed(e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      running = false;
+        this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
     }
-  }
 
-  private void step(JsonToken token) throws IOException {
-    switch (state) {
-      case ROOT_START -> {
-        if (token != JsonToken.START_OBJECT) {
-          throw new InvalidRequest(400, "body", "the body must be a JSON object");
+    /** True when the parser has consumed what it was fed and can take more bytes. */
+    public boolean needsInput() {
+        return feeder.needMoreInput();
+    }
+
+    public void feed(byte[] bytes) {
+        try {
+            feeder.feedInput(bytes, 0, bytes.length);
+        } catch (IOException e) {
+            throw malformed(e);
         }
+        run();
+    }
+
+    public void endOfInput() {
+        feeder.endOfInput();
+        run();
+    }
+
+    public void suspend() {
+        suspended = true;
+    }
+
+    public void resume() {
+        suspended = false;
+        run();
+    }
+
+    public boolean suspended() {
+        return suspended;
+    }
+
+    public boolean done() {
+        return state == State.DONE;
+    }
+
+    /** Parses what it has until it needs more bytes, is suspended, or the body ends. */
+    private void run() {
+        if (running) {
+            return; // resume() from inside a listener call: the running loop goes on by itself
+        }
+        running = true;
+        try {
+            while (!suspended) {
+                JsonToken token = parser.nextToken();
+                if (token == JsonToken.NOT_AVAILABLE) {
+                    return;
+                }
+                if (token == null) {
+                    if (state != State.DONE) {
+                        throw new InvalidRequest(400, "body", "the JSON body ends before it is complete");
+                    }
+                    listener.end();
+                    return;
+                }
+                step(token);
+            }
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            running = false;
+        }
+    }
+
+    private void step(JsonToken token) throws IOException {
+        switch (state) {
+            case ROOT_START -> {
+                if (token != JsonToken.START_OBJECT) {
+                    throw new InvalidRequest(400, "body", "the body must be a JSON object");
+                }
+                state = State.ROOT;
+            }
+            case ROOT -> {
+                if (token == JsonToken.END_OBJECT) {
+                    state = State.DONE;
+                } else {
+                    field = parser.currentName();
+                    state = State.FIELD_VALUE;
+                }
+            }
+            case FIELD_VALUE -> fieldValue(token);
+            case RECORDS -> {
+                if (token == JsonToken.END_ARRAY) {
+                    state = State.ROOT;
+                } else if (token != JsonToken.START_OBJECT) {
+                    throw new InvalidRequest(400, recordField(), "each record must be a JSON object");
+                } else {
+                    out.reset();
+                    depth = 1;
+                    gen.writeStartObject();
+                    state = State.RECORD;
+                }
+            }
+            case RECORD -> {
+                copy(token);
+                if (depth == 0) {
+                    gen.flush();
+                    listener.record(out.bytes(), out.size(), recordIndex++);
+                    state = State.RECORDS;
+                }
+            }
+            case EXTRA -> {
+                copy(token);
+                if (depth == 0) {
+                    gen.flush();
+                    listener.extra(Arrays.copyOf(out.bytes(), out.size()));
+                    state = State.ROOT;
+                }
+            }
+            case DONE -> throw new InvalidRequest(400, "body", "unexpected data after the JSON object");
+        }
+    }
+
+    private void fieldValue(JsonToken token) throws IOException {
         state = State.ROOT;
-      }
-      case ROOT -> {
-        if (token == JsonToken.END_OBJECT) {
-          state = State.DONE;
-        } else {
-          field = parser.currentName();
-          state = State.FIELD_VALUE;
+        switch (field) {
+            case "template" -> listener.template(string(token, true));
+            case "uploadId" -> {
+                String v = string(token, false);
+                if (v != null) {
+                    listener.uploadId(v);
+                }
+            }
+            case "authHeaderValue" -> {
+                String v = string(token, false);
+                if (v != null) {
+                    listener.authHeaderValue(v);
+                }
+            }
+            case "records" -> {
+                if (token != JsonToken.START_ARRAY) {
+                    throw new InvalidRequest(400, "records", "must be a JSON array of objects");
+                }
+                seenRecords = true;
+                state = State.RECORDS;
+            }
+            case "extra" -> {
+                if (token == JsonToken.VALUE_NULL) {
+                    return;
+                }
+                out.reset();
+                depth = 0;
+                copy(token);
+                if (depth == 0) {
+                    gen.flush();
+                    listener.extra(Arrays.copyOf(out.bytes(), out.size()));
+                } else {
+                    state = State.EXTRA;
+                }
+            }
+            default ->
+                throw new InvalidRequest(
+                        400,
+                        field,
+                        "unknown field; an import has template, records, extra, authHeaderValue and uploadId");
         }
-      }
-      case FIELD_VALUE -> fieldValue(token);
-      case RECORDS -> {
-        if (token == JsonToken.END_ARRAY) {
-          state = State.ROOT;
-        } else if (token != JsonToken.START_OBJECT) {
-          throw new InvalidRequest(400, recordField(), "each record must be a JSON object");
-        } else {
-          out.reset();
-          depth = 1;
-          gen.writeStartObject();
-          state = State.RECORD;
-        }
-      }
-      case RECORD -> {
-        copy(token);
-        if (depth == 0) {
-          gen.flush();
-          listener.record(out.bytes(), out.size(), recordIndex++);
-          state = State.RECORDS;
-        }
-      }
-      case EXTRA -> {
-        copy(token);
-        if (depth == 0) {
-          gen.flush();
-          listener.extra(Arrays.copyOf(out.bytes(), out.size()));
-          state = State.ROOT;
-        }
-      }
-      case DONE -> throw new InvalidRequest(400, "body", "unexpected data after the JSON object");
-    }
-  }
-
-  private void fieldValue(JsonToken token) throws IOException {
-    state = State.ROOT;
-    switch (field) {
-      case "template" -> listener.template(string(token, true));
-      case "uploadId" -> {
-        String v = string(token, false);
-        if (v != null) {
-          listener.uploadId(v);
-        }
-      }
-      case "authHeaderValue" -> {
-        String v = string(token, false);
-        if (v != null) {
-          listener.authHeaderValue(v);
-        }
-      }
-      case "records" -> {
-        if (token != JsonToken.START_ARRAY) {
-          throw new InvalidRequest(400, "records", "must be a JSON array of objects");
-        }
-        seenRecords = true;
-        state = State.RECORDS;
-      }
-      case "extra" -> {
-        if (token == JsonToken.VALUE_NULL) {
-          return;
-        }
-        out.reset();
-        depth = 0;
-        copy(token);
-        if (depth == 0) {
-          gen.flush();
-          listener.extra(Arrays.copyOf(out.bytes(), out.size()));
-        } else {
-          state = State.EXTRA;
-        }
-      }
-      default -> throw new InvalidRequest(400, field,
-          "unknown field; an import has template, records, extra, authHeaderValue and uploadId");
-    }
-  }
-
-  public boolean seenRecords() {
-    return seenRecords;
-  }
-
-  private String string(JsonToken token, boolean required) throws IOException {
-    if (token == JsonToken.VALUE_STRING) {
-      return parser.getText();
-    }
-    if (token == JsonToken.VALUE_NULL && !required) {
-      return null;
-    }
-    throw new InvalidRequest(400, field, "must be a string");
-  }
-
-  private String recordField() {
-    return "records[" + recordIndex + "]";
-  }
-
-  /** The field an error in the value being copied is reported on; built only when there is an error. */
-  private String copyField() {
-    return state == State.EXTRA || (state == State.ROOT && "extra".equals(field)) ? "extra" : recordField();
-  }
-
-  /** Writes one token to the generator, keeping depth, and enforces the depth and size limits. */
-  private void copy(JsonToken token) throws IOException {
-    switch (token) {
-      case START_OBJECT -> {
-        depth++;
-        gen.writeStartObject();
-      }
-      case START_ARRAY -> {
-        depth++;
-        gen.writeStartArray();
-      }
-      case END_OBJECT -> {
-        depth--;
-        gen.writeEndObject();
-      }
-      case END_ARRAY -> {
-        depth--;
-        gen.writeEndArray();
-      }
-      case FIELD_NAME -> gen.writeFieldName(parser.currentName());
-      case VALUE_STRING -> gen.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-        // The non-blocking parser does not apply Jackson's number-length limit; receivers using Jackson's
-        // defaults could not parse a longer number, so it is refused here.
-        if (parser.getTextLength() > MAX_NUMBER_LENGTH) {
-          throw new InvalidRequest(400, copyField(),
-              "has a number longer than " + MAX_NUMBER_LENGTH + " characters");
-        }
-        gen.writeNumber(parser.getText());
-      }
-      case VALUE_TRUE -> gen.writeBoolean(true);
-      case VALUE_FALSE -> gen.writeBoolean(false);
-      case VALUE_NULL -> gen.writeNull();
-      default -> throw new InvalidRequest(400, copyField(), "unexpected JSON token " + token);
-    }
-    if (depth > maxDepth) {
-      throw new InvalidRequest(400, copyField(), "nested deeper than " + maxDepth + " levels");
-    }
-    if (out.size() + gen.getOutputBuffered() > maxValueBytes) {
-      throw new InvalidRequest(400, copyField(), "larger than " + maxValueBytes + " bytes");
-    }
-  }
-
-  /** Jackson's message without any echo of the input (it may hold a secret): what is wrong and where. */
-  private InvalidRequest malformed(IOException e) {
-    String where = state == State.RECORD || state == State.RECORDS ? recordField()
-        : state == State.EXTRA ? "extra" : state == State.FIELD_VALUE ? field : "body";
-    String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-    if (message == null) {
-      message = "malformed JSON";
-    }
-    if (!message.startsWith("Duplicate field")) {
-      int quote = message.indexOf('\'');
-      message = quote > 0 ? message.substring(0, quote).trim() : message;
-    }
-    int newline = message.indexOf('\n');
-    if (newline > 0) {
-      message = message.substring(0, newline);
-    }
-    long offset = parser.currentLocation().getByteOffset();
-    return new InvalidRequest(400, where == null ? "body" : where,
-        "invalid JSON near byte " + offset + ": " + message);
-  }
-
-  /** A ByteArrayOutputStream whose array can be read without a copy. */
-  private static final class Output extends ByteArrayOutputStream {
-    Output() {
-      super(4096);
     }
 
-    byte[] bytes() {
-      return buf;
+    public boolean seenRecords() {
+        return seenRecords;
     }
-  }
+
+    private String string(JsonToken token, boolean required) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        if (token == JsonToken.VALUE_NULL && !required) {
+            return null;
+        }
+        throw new InvalidRequest(400, field, "must be a string");
+    }
+
+    private String recordField() {
+        return "records[" + recordIndex + "]";
+    }
+
+    /** The field an error in the value being copied is reported on; built only when there is an error. */
+    private String copyField() {
+        return state == State.EXTRA || (state == State.ROOT && "extra".equals(field)) ? "extra" : recordField();
+    }
+
+    /** Writes one token to the generator, keeping depth, and enforces the depth and size limits. */
+    private void copy(JsonToken token) throws IOException {
+        switch (token) {
+            case START_OBJECT -> {
+                depth++;
+                gen.writeStartObject();
+            }
+            case START_ARRAY -> {
+                depth++;
+                gen.writeStartArray();
+            }
+            case END_OBJECT -> {
+                depth--;
+                gen.writeEndObject();
+            }
+            case END_ARRAY -> {
+                depth--;
+                gen.writeEndArray();
+            }
+            case FIELD_NAME -> gen.writeFieldName(parser.currentName());
+            case VALUE_STRING ->
+                gen.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                // The non-blocking parser does not apply Jackson's number-length limit; receivers using Jackson's
+                // defaults could not parse a longer number, so it is refused here.
+                if (parser.getTextLength() > MAX_NUMBER_LENGTH) {
+                    throw new InvalidRequest(
+                            400, copyField(), "has a number longer than " + MAX_NUMBER_LENGTH + " characters");
+                }
+                gen.writeNumber(parser.getText());
+            }
+            case VALUE_TRUE -> gen.writeBoolean(true);
+            case VALUE_FALSE -> gen.writeBoolean(false);
+            case VALUE_NULL -> gen.writeNull();
+            default -> throw new InvalidRequest(400, copyField(), "unexpected JSON token " + token);
+        }
+        if (depth > maxDepth) {
+            throw new InvalidRequest(400, copyField(), "nested deeper than " + maxDepth + " levels");
+        }
+        if (out.size() + gen.getOutputBuffered() > maxValueBytes) {
+            throw new InvalidRequest(400, copyField(), "larger than " + maxValueBytes + " bytes");
+        }
+    }
+
+    /** Jackson's message without any echo of the input (it may hold a secret): what is wrong and where. */
+    private InvalidRequest malformed(IOException e) {
+        String where = state == State.RECORD || state == State.RECORDS
+                ? recordField()
+                : state == State.EXTRA ? "extra" : state == State.FIELD_VALUE ? field : "body";
+        String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        if (message == null) {
+            message = "malformed JSON";
+        }
+        if (!message.startsWith("Duplicate field")) {
+            int quote = message.indexOf('\'');
+            message = quote > 0 ? message.substring(0, quote).trim() : message;
+        }
+        int newline = message.indexOf('\n');
+        if (newline > 0) {
+            message = message.substring(0, newline);
+        }
+        long offset = parser.currentLocation().getByteOffset();
+        return new InvalidRequest(
+                400, where == null ? "body" : where, "invalid JSON near byte " + offset + ": " + message);
+    }
+
+    /** A ByteArrayOutputStream whose array can be read without a copy. */
+    private static final class Output extends ByteArrayOutputStream {
+        Output() {
+            super(4096);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+    }
 }

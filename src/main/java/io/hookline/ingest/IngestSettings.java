@@ -8,19 +8,29 @@ import io.vertx.core.Vertx;
 
 /** What every upload needs, shared by the uploads of one HTTP server instance. */
 public record IngestSettings(
-    HooklineConfig.Ingest limits,
-    int maxChunkBytes,
-    DestinationRepository destinations,
-    ImportRepository imports,
-    SecretBox secrets,
-    UploadSlots slots,
-    PageBudget budget) {
+        HooklineConfig.Ingest limits,
+        int maxChunkBytes,
+        DestinationRepository destinations,
+        ImportRepository imports,
+        SecretBox secrets,
+        UploadSlots slots,
+        PageBudget budget) {
 
-  /** The settings of one HTTP server instance; the upload slots and the page budget are the whole server's. */
-  public static IngestSettings of(Vertx vertx, HooklineConfig.Ingest limits, int maxChunkBytes,
-      DestinationRepository destinations, ImportRepository imports, SecretBox secrets) {
-    return new IngestSettings(limits, maxChunkBytes, destinations, imports, secrets,
-        UploadSlots.of(vertx, limits.maxConcurrentUploads(), limits.maxConcurrentUploadsPerKey()),
-        PageBudget.of(vertx, limits.maxPendingPageBytes()));
-  }
+    /** The settings of one HTTP server instance; the upload slots and the page budget are the whole server's. */
+    public static IngestSettings of(
+            Vertx vertx,
+            HooklineConfig.Ingest limits,
+            int maxChunkBytes,
+            DestinationRepository destinations,
+            ImportRepository imports,
+            SecretBox secrets) {
+        return new IngestSettings(
+                limits,
+                maxChunkBytes,
+                destinations,
+                imports,
+                secrets,
+                UploadSlots.of(vertx, limits.maxConcurrentUploads(), limits.maxConcurrentUploadsPerKey()),
+                PageBudget.of(vertx, limits.maxPendingPageBytes()));
+    }
 }

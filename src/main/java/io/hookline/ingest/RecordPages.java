@@ -15,59 +15,62 @@ import java.util.List;
  */
 final class RecordPages {
 
-  /** Records that arrive before "template" wait in memory up to this much; put "template" first to stream. */
-  private static final int MAX_SPOOL_BYTES = 64 << 20;
+    /** Records that arrive before "template" wait in memory up to this much; put "template" first to stream. */
+    private static final int MAX_SPOOL_BYTES = 64 << 20;
 
-  private List<byte[]> spool = new ArrayList<>();
-  private long spoolBytes;
-  private PageBuilder pages;
-  private RecordFormat recordFormat;
+    private List<byte[]> spool = new ArrayList<>();
+    private long spoolBytes;
+    private PageBuilder pages;
+    private RecordFormat recordFormat;
 
-  /** Pages can be cut from now on. */
-  void start(Destination destination, int maxChunkBytes) {
-    pages = new PageBuilder(destination.chunkSize(), maxChunkBytes);
-    recordFormat = destination.recordFormat() == null ? null
-        : new RecordFormat(destination.recordFormat(), maxChunkBytes);
-  }
-
-  boolean started() {
-    return pages != null;
-  }
-
-  /** Keeps a record until {@link #start}. */
-  void spool(byte[] bytes, int length) {
-    spoolBytes += length;
-    if (spoolBytes > MAX_SPOOL_BYTES) {
-      throw new InvalidRequest(400, "template",
-          "must come before records in the body when the records are larger than " + MAX_SPOOL_BYTES + " bytes");
+    /** Pages can be cut from now on. */
+    void start(Destination destination, int maxChunkBytes) {
+        pages = new PageBuilder(destination.chunkSize(), maxChunkBytes);
+        recordFormat =
+                destination.recordFormat() == null ? null : new RecordFormat(destination.recordFormat(), maxChunkBytes);
     }
-    spool.add(Arrays.copyOf(bytes, length));
-  }
 
-  /** The spooled records, in order; the spool is empty after. */
-  List<byte[]> takeSpool() {
-    List<byte[]> waiting = spool;
-    spool = new ArrayList<>();
-    spoolBytes = 0;
-    return waiting;
-  }
-
-  /** Adds record number {@code index} (from 0): the page it completes, or null. */
-  Buffer add(byte[] bytes, int length, long index) {
-    if (recordFormat == null) {
-      return pages.add(bytes, 0, length);
+    boolean started() {
+        return pages != null;
     }
-    byte[] reshaped;
-    try {
-      reshaped = recordFormat.apply(bytes, length);
-    } catch (RecordFormat.TooLargeException e) {
-      throw new InvalidRequest(400, "records[" + index + "]", e.getMessage());
-    }
-    return pages.add(reshaped, 0, recordFormat.length());
-  }
 
-  /** The last, short page, or null. */
-  Buffer flush() {
-    return pages.flush();
-  }
+    /** Keeps a record until {@link #start}. */
+    void spool(byte[] bytes, int length) {
+        spoolBytes += length;
+        if (spoolBytes > MAX_SPOOL_BYTES) {
+            throw new InvalidRequest(
+                    400,
+                    "template",
+                    "must come before records in the body when the records are larger than " + MAX_SPOOL_BYTES
+                            + " bytes");
+        }
+        spool.add(Arrays.copyOf(bytes, length));
+    }
+
+    /** The spooled records, in order; the spool is empty after. */
+    List<byte[]> takeSpool() {
+        List<byte[]> waiting = spool;
+        spool = new ArrayList<>();
+        spoolBytes = 0;
+        return waiting;
+    }
+
+    /** Adds record number {@code index} (from 0): the page it completes, or null. */
+    Buffer add(byte[] bytes, int length, long index) {
+        if (recordFormat == null) {
+            return pages.add(bytes, 0, length);
+        }
+        byte[] reshaped;
+        try {
+            reshaped = recordFormat.apply(bytes, length);
+        } catch (RecordFormat.TooLargeException e) {
+            throw new InvalidRequest(400, "records[" + index + "]", e.getMessage());
+        }
+        return pages.add(reshaped, 0, recordFormat.length());
+    }
+
+    /** The last, short page, or null. */
+    Buffer flush() {
+        return pages.flush();
+    }
 }

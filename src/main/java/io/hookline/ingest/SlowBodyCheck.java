@@ -8,41 +8,41 @@ package io.hookline.ingest;
  */
 final class SlowBodyCheck {
 
-  private final long minBytesPerWindow;
-  private final long[] seconds;
-  private int filled;
-  private int next;
-  private long sum;
-  private long thisSecond;
-  private boolean pausedThisSecond;
+    private final long minBytesPerWindow;
+    private final long[] seconds;
+    private int filled;
+    private int next;
+    private long sum;
+    private long thisSecond;
+    private boolean pausedThisSecond;
 
-  SlowBodyCheck(long minBytesPerSecond, int windowSeconds) {
-    this.minBytesPerWindow = minBytesPerSecond * windowSeconds;
-    this.seconds = new long[windowSeconds];
-  }
-
-  void received(long bytes) {
-    thisSecond += bytes;
-  }
-
-  /** The server paused reading: the current second is left out. */
-  void paused() {
-    pausedThisSecond = true;
-  }
-
-  /**
-   * Closes the current second ({@code stillPaused}: reading is paused now, so the next second starts paused too).
-   * Answers true when a full window of reading seconds brought less than the minimum.
-   */
-  boolean tick(boolean stillPaused) {
-    if (!pausedThisSecond) {
-      sum += thisSecond - seconds[next];
-      seconds[next] = thisSecond;
-      next = (next + 1) % seconds.length;
-      filled = Math.min(filled + 1, seconds.length);
+    SlowBodyCheck(long minBytesPerSecond, int windowSeconds) {
+        this.minBytesPerWindow = minBytesPerSecond * windowSeconds;
+        this.seconds = new long[windowSeconds];
     }
-    thisSecond = 0;
-    pausedThisSecond = stillPaused;
-    return filled == seconds.length && sum < minBytesPerWindow;
-  }
+
+    void received(long bytes) {
+        thisSecond += bytes;
+    }
+
+    /** The server paused reading: the current second is left out. */
+    void paused() {
+        pausedThisSecond = true;
+    }
+
+    /**
+     * Closes the current second ({@code stillPaused}: reading is paused now, so the next second starts paused too).
+     * Answers true when a full window of reading seconds brought less than the minimum.
+     */
+    boolean tick(boolean stillPaused) {
+        if (!pausedThisSecond) {
+            sum += thisSecond - seconds[next];
+            seconds[next] = thisSecond;
+            next = (next + 1) % seconds.length;
+            filled = Math.min(filled + 1, seconds.length);
+        }
+        thisSecond = 0;
+        pausedThisSecond = stillPaused;
+        return filled == seconds.length && sum < minBytesPerWindow;
+    }
 }

@@ -9,28 +9,28 @@ import org.slf4j.MDC;
  */
 public final class LogContext implements AutoCloseable {
 
-  private LogContext() {}
+    private LogContext() {}
 
-  /** {@code page} 0 for a line about a whole import; any argument may be null. */
-  public static LogContext of(String template, String uploadId, int page) {
-    put("template", template);
-    put("uploadId", uploadId);
-    put("page", page > 0 ? Integer.toString(page) : null);
-    return new LogContext();
-  }
-
-  private static void put(String key, String value) {
-    if (value == null) {
-      MDC.remove(key);
-    } else {
-      MDC.put(key, value);
+    /** {@code page} 0 for a line about a whole import; any argument may be null. */
+    public static LogContext of(String template, String uploadId, int page) {
+        put("template", template);
+        put("uploadId", uploadId);
+        put("page", page > 0 ? Integer.toString(page) : null);
+        return new LogContext();
     }
-  }
 
-  @Override
-  public void close() {
-    MDC.remove("template");
-    MDC.remove("uploadId");
-    MDC.remove("page");
-  }
+    private static void put(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
+    }
+
+    @Override
+    public void close() {
+        MDC.remove("template");
+        MDC.remove("uploadId");
+        MDC.remove("page");
+    }
 }

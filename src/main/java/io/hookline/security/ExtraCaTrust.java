@@ -21,36 +21,36 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class ExtraCaTrust {
 
-  private ExtraCaTrust() {}
+    private ExtraCaTrust() {}
 
-  public static TrustOptions withExtraCa(Path pemFile) {
-    try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      jdk.init((KeyStore) null);
-      int n = 0;
-      for (TrustManager tm : jdk.getTrustManagers()) {
-        if (tm instanceof X509TrustManager x509) {
-          for (X509Certificate ca : x509.getAcceptedIssuers()) {
-            store.setCertificateEntry("jdk-" + n++, ca);
-          }
+    public static TrustOptions withExtraCa(Path pemFile) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            jdk.init((KeyStore) null);
+            int n = 0;
+            for (TrustManager tm : jdk.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x509) {
+                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("jdk-" + n++, ca);
+                    }
+                }
+            }
+            int extra = 0;
+            try (InputStream in = Files.newInputStream(pemFile)) {
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("extra-" + extra++, c);
+                }
+            }
+            if (extra == 0) {
+                throw new IllegalArgumentException("no certificate in " + pemFile);
+            }
+            TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            combined.init(store);
+            return TrustOptions.wrap(combined);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read the CA file " + pemFile + ": " + e.getMessage(), e);
         }
-      }
-      int extra = 0;
-      try (InputStream in = Files.newInputStream(pemFile)) {
-        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          store.setCertificateEntry("extra-" + extra++, c);
-        }
-      }
-      if (extra == 0) {
-        throw new IllegalArgumentException("no certificate in " + pemFile);
-      }
-      TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      combined.init(store);
-      return TrustOptions.wrap(combined);
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot read the CA file " + pemFile + ": " + e.getMessage(), e);
     }
-  }
 }

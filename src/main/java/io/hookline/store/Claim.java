@@ -11,5 +11,5 @@ import java.util.List;
  */
 public record Claim(boolean owned, long settingsVersion, List<ClaimedChunk> chunks, boolean more, Instant nextDueAt) {
 
-  static final Claim NOT_OWNED = new Claim(false, 0, List.of(), false, null);
+    static final Claim NOT_OWNED = new Claim(false, 0, List.of(), false, null);
 }

@@ -11,35 +11,35 @@ import io.vertx.core.buffer.Buffer;
  * null for the standard body.
  */
 public record ClaimedChunk(
-    long importId,
-    int page,
-    String template,
-    int records,
-    int attempts,
-    int budgetStart,
-    long epoch,
-    String uploadId,
-    String webhookKey,
-    long totalRecords,
-    int totalPages,
-    Buffer extra,
-    String authValue,
-    boolean authUnreadable,
-    Buffer data,
-    ChunkFormat chunkFormat) {
+        long importId,
+        int page,
+        String template,
+        int records,
+        int attempts,
+        int budgetStart,
+        long epoch,
+        String uploadId,
+        String webhookKey,
+        long totalRecords,
+        int totalPages,
+        Buffer extra,
+        String authValue,
+        boolean authUnreadable,
+        Buffer data,
+        ChunkFormat chunkFormat) {
 
-  /** Same on every attempt of this chunk, different for every chunk; never contains a dot. */
-  public String webhookId() {
-    return "msg_" + webhookKey + "_" + page;
-  }
+    /** Same on every attempt of this chunk, different for every chunk; never contains a dot. */
+    public String webhookId() {
+        return "msg_" + webhookKey + "_" + page;
+    }
 
-  /** Attempts made since the retry budget was last renewed (by acceptance or redeliver), this one included. */
-  public int attemptInBudget() {
-    return attempts - budgetStart + 1;
-  }
+    /** Attempts made since the retry budget was last renewed (by acceptance or redeliver), this one included. */
+    public int attemptInBudget() {
+        return attempts - budgetStart + 1;
+    }
 
-  /** What holding this chunk costs in memory: its page body. */
-  public int bytes() {
-    return data.length();
-  }
+    /** What holding this chunk costs in memory: its page body. */
+    public int bytes() {
+        return data.length();
+    }
 }

@@ -22,125 +22,139 @@ import org.flywaydb.core.Flyway;
  */
 public final class Database {
 
-  private final Vertx vertx;
-  private final HooklineConfig.Db config;
-  private final Pool pool;
-  private final Pool ingestPool;
+    private final Vertx vertx;
+    private final HooklineConfig.Db config;
+    private final Pool pool;
+    private final Pool ingestPool;
 
-  private Database(Vertx vertx, HooklineConfig.Db config, Pool pool, Pool ingestPool) {
-    this.vertx = vertx;
-    this.config = config;
-    this.pool = pool;
-    this.ingestPool = ingestPool;
-  }
+    private Database(Vertx vertx, HooklineConfig.Db config, Pool pool, Pool ingestPool) {
+        this.vertx = vertx;
+        this.config = config;
+        this.pool = pool;
+        this.ingestPool = ingestPool;
+    }
 
-  public static Database connect(Vertx vertx, HooklineConfig.Db db) {
-    PgConnectOptions options = connectOptions(db);
-    return new Database(vertx, db,
-        pool(vertx, "hookline-main", db.poolSize(), 4096, options),
-        pool(vertx, "hookline-ingest", db.ingestPoolSize(), 256, options));
-  }
+    public static Database connect(Vertx vertx, HooklineConfig.Db db) {
+        PgConnectOptions options = connectOptions(db);
+        return new Database(
+                vertx,
+                db,
+                pool(vertx, "hookline-main", db.poolSize(), 4096, options),
+                pool(vertx, "hookline-ingest", db.ingestPoolSize(), 256, options));
+    }
 
-  /**
-   * A pool for one sender shard, to be made and used on that shard's event loop. Besides asynchronous commits, its
-   * sessions plan each statement once ({@code force_generic_plan}: the sender's few statements run thousands of
-   * times a second with parameters that do not change their best plan) and never choose a sequential scan: a generic
-   * plan made while a table was nearly empty would otherwise scan it for ever after, and every statement of the
-   * delivery path reaches its rows by key (nor a bitmap scan: a key range read in order is what the claim wants). JIT
-   * compilation is off: it would compile the same short statements again on every execution (and the cost that keeps
-   * scans away would set it off). Its connections live on an event loop of their own choosing rather than the shard's:
-   * reading a claim's bodies off the socket then runs beside the shard's HTTP work instead of in its way.
-   */
-  public Pool newDeliveryPool(String name) {
-    PgConnectOptions options = connectOptions(config);
-    options.addProperty("synchronous_commit", "off");
-    options.addProperty("plan_cache_mode", "force_generic_plan");
-    options.addProperty("enable_seqscan", "off");
-    options.addProperty("enable_bitmapscan", "off");
-    options.addProperty("jit", "off");
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(config.deliveryPoolSize()).setMaxWaitQueueSize(4096)
-            .setConnectionTimeout(10).setName(name).setEventLoopSize(1))
-        .connectingTo(options).using(vertx).build();
-  }
+    /**
+     * A pool for one sender shard, to be made and used on that shard's event loop. Besides asynchronous commits, its
+     * sessions plan each statement once ({@code force_generic_plan}: the sender's few statements run thousands of
+     * times a second with parameters that do not change their best plan) and never choose a sequential scan: a generic
+     * plan made while a table was nearly empty would otherwise scan it for ever after, and every statement of the
+     * delivery path reaches its rows by key (nor a bitmap scan: a key range read in order is what the claim wants). JIT
+     * compilation is off: it would compile the same short statements again on every execution (and the cost that keeps
+     * scans away would set it off). Its connections live on an event loop of their own choosing rather than the shard's:
+     * reading a claim's bodies off the socket then runs beside the shard's HTTP work instead of in its way.
+     */
+    public Pool newDeliveryPool(String name) {
+        PgConnectOptions options = connectOptions(config);
+        options.addProperty("synchronous_commit", "off");
+        options.addProperty("plan_cache_mode", "force_generic_plan");
+        options.addProperty("enable_seqscan", "off");
+        options.addProperty("enable_bitmapscan", "off");
+        options.addProperty("jit", "off");
+        return PgBuilder.pool()
+                .with(new PoolOptions()
+                        .setMaxSize(config.deliveryPoolSize())
+                        .setMaxWaitQueueSize(4096)
+                        .setConnectionTimeout(10)
+                        .setName(name)
+                        .setEventLoopSize(1))
+                .connectingTo(options)
+                .using(vertx)
+                .build();
+    }
 
-  /** A listener for PostgreSQL notifications, on a connection of its own. */
-  public PgSubscriber newSubscriber() {
-    return PgSubscriber.subscriber(vertx, connectOptions(config));
-  }
+    /** A listener for PostgreSQL notifications, on a connection of its own. */
+    public PgSubscriber newSubscriber() {
+        return PgSubscriber.subscriber(vertx, connectOptions(config));
+    }
 
-  /**
-   * The notification channel of this deployment: one per schema, so that deployments sharing a database in different
-   * schemas do not hear each other. SQL names it as {@code 'hookline_' || current_schema()}.
-   */
-  public String channel() {
-    return "hookline_" + config.schema();
-  }
+    /**
+     * The notification channel of this deployment: one per schema, so that deployments sharing a database in different
+     * schemas do not hear each other. SQL names it as {@code 'hookline_' || current_schema()}.
+     */
+    public String channel() {
+        return "hookline_" + config.schema();
+    }
 
-  private static Pool pool(Vertx vertx, String name, int maxSize, int maxWaitQueue, PgConnectOptions options) {
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(maxSize).setMaxWaitQueueSize(maxWaitQueue).setConnectionTimeout(10)
-            .setName(name).setShared(true))
-        .connectingTo(options).using(vertx).build();
-  }
+    private static Pool pool(Vertx vertx, String name, int maxSize, int maxWaitQueue, PgConnectOptions options) {
+        return PgBuilder.pool()
+                .with(new PoolOptions()
+                        .setMaxSize(maxSize)
+                        .setMaxWaitQueueSize(maxWaitQueue)
+                        .setConnectionTimeout(10)
+                        .setName(name)
+                        .setShared(true))
+                .connectingTo(options)
+                .using(vertx)
+                .build();
+    }
 
-  private static PgConnectOptions connectOptions(HooklineConfig.Db db) {
-    PgConnectOptions options = PgConnectOptions.fromUri(db.url());
-    // every session finds Hookline's tables, and only them, without a schema in any statement
-    options.addProperty("search_path", db.schema());
-    options.setCachePreparedStatements(true);
-    // The queue statements are several KB long; the client's default (2,048 characters) would leave them out of
-    // the cache, and PostgreSQL would parse and plan them again on every execution.
-    options.setPreparedStatementCacheSqlLimit(16_384);
-    options.setPipeliningLimit(256);
-    options.setReconnectAttempts(0);
-    return options;
-  }
+    private static PgConnectOptions connectOptions(HooklineConfig.Db db) {
+        PgConnectOptions options = PgConnectOptions.fromUri(db.url());
+        // every session finds Hookline's tables, and only them, without a schema in any statement
+        options.addProperty("search_path", db.schema());
+        options.setCachePreparedStatements(true);
+        // The queue statements are several KB long; the client's default (2,048 characters) would leave them out of
+        // the cache, and PostgreSQL would parse and plan them again on every execution.
+        options.setPreparedStatementCacheSqlLimit(16_384);
+        options.setPipeliningLimit(256);
+        options.setReconnectAttempts(0);
+        return options;
+    }
 
-  public Pool pool() {
-    return pool;
-  }
+    public Pool pool() {
+        return pool;
+    }
 
-  public Pool ingestPool() {
-    return ingestPool;
-  }
+    public Pool ingestPool() {
+        return ingestPool;
+    }
 
-  /**
-   * Flyway over JDBC: blocking, so it runs on a worker thread, once, before any verticle is deployed. The schema is
-   * created when missing; an installation of the first release, whose tables are in {@code public}, is moved into it
-   * first ({@link SchemaMove}).
-   */
-  public static Future<Void> migrate(Vertx vertx, HooklineConfig.Db db) {
-    PgConnectOptions o = PgConnectOptions.fromUri(db.url());
-    String jdbcUrl = jdbcUrl(db.url());
-    return vertx.executeBlocking(() -> {
-      SchemaMove.fromPublic(jdbcUrl, o.getUser(), o.getPassword(), db.schema());
-      Flyway.configure()
-          .dataSource(jdbcUrl, o.getUser(), o.getPassword())
-          .schemas(db.schema())
-          .defaultSchema(db.schema())
-          .createSchemas(true)
-          .locations("classpath:db/migration")
-          .load()
-          .migrate();
-      return null;
-    });
-  }
+    /**
+     * Flyway over JDBC: blocking, so it runs on a worker thread, once, before any verticle is deployed. The schema is
+     * created when missing; an installation of the first release, whose tables are in {@code public}, is moved into it
+     * first ({@link SchemaMove}).
+     */
+    public static Future<Void> migrate(Vertx vertx, HooklineConfig.Db db) {
+        PgConnectOptions o = PgConnectOptions.fromUri(db.url());
+        String jdbcUrl = jdbcUrl(db.url());
+        return vertx.executeBlocking(() -> {
+            SchemaMove.fromPublic(jdbcUrl, o.getUser(), o.getPassword(), db.schema());
+            Flyway.configure()
+                    .dataSource(jdbcUrl, o.getUser(), o.getPassword())
+                    .schemas(db.schema())
+                    .defaultSchema(db.schema())
+                    .createSchemas(true)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            return null;
+        });
+    }
 
-  /**
-   * The JDBC form of a {@code postgresql://user:pass@host:port/db?params} URL: the same host, port, database and
-   * query parameters (sslmode and the like); the user and password go separately.
-   */
-  static String jdbcUrl(String url) {
-    java.net.URI uri = java.net.URI.create(url);
-    PgConnectOptions o = PgConnectOptions.fromUri(url);
-    String host = o.getHost().contains(":") && !o.getHost().startsWith("[") ? "[" + o.getHost() + "]" : o.getHost();
-    String database = java.net.URLEncoder.encode(o.getDatabase(), java.nio.charset.StandardCharsets.UTF_8);
-    return "jdbc:postgresql://" + host + ":" + o.getPort() + "/" + database
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-  }
+    /**
+     * The JDBC form of a {@code postgresql://user:pass@host:port/db?params} URL: the same host, port, database and
+     * query parameters (sslmode and the like); the user and password go separately.
+     */
+    static String jdbcUrl(String url) {
+        java.net.URI uri = java.net.URI.create(url);
+        PgConnectOptions o = PgConnectOptions.fromUri(url);
+        String host = o.getHost().contains(":") && !o.getHost().startsWith("[") ? "[" + o.getHost() + "]" : o.getHost();
+        String database = java.net.URLEncoder.encode(o.getDatabase(), java.nio.charset.StandardCharsets.UTF_8);
+        return "jdbc:postgresql://" + host + ":" + o.getPort() + "/" + database
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
 
-  public Future<Void> close() {
-    return Future.all(pool.close(), ingestPool.close()).mapEmpty();
-  }
+    public Future<Void> close() {
+        return Future.all(pool.close(), ingestPool.close()).mapEmpty();
+    }
 }

@@ -12,34 +12,35 @@ import java.util.regex.Pattern;
  * of the circuit.
  */
 public record Destination(
-    String template,
-    String callbackUrl,
-    String authHeaderName,
-    int chunkSize,
-    int retryCount,
-    long retryIntervalMs,
-    int timeoutMs,
-    Double rateLimit,
-    Integer maxConcurrency,
-    boolean ordered,
-    RetryBackoff retryBackoff,
-    long maxRetryIntervalMs,
-    List<Integer> noRetryStatuses,
-    String signingSecret,
-    String previousSigningSecret,
-    Instant previousSecretUntil,
-    JsonObject recordFormat,
-    JsonObject chunkFormat,
-    String notifyUrl) {
+        String template,
+        String callbackUrl,
+        String authHeaderName,
+        int chunkSize,
+        int retryCount,
+        long retryIntervalMs,
+        int timeoutMs,
+        Double rateLimit,
+        Integer maxConcurrency,
+        boolean ordered,
+        RetryBackoff retryBackoff,
+        long maxRetryIntervalMs,
+        List<Integer> noRetryStatuses,
+        String signingSecret,
+        String previousSigningSecret,
+        Instant previousSecretUntil,
+        JsonObject recordFormat,
+        JsonObject chunkFormat,
+        String notifyUrl) {
 
-  /** A template's code, the destination's key: in paths, query parameters and import bodies alike. */
-  public static final Pattern TEMPLATE_CODE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+    /** A template's code, the destination's key: in paths, query parameters and import bodies alike. */
+    public static final Pattern TEMPLATE_CODE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
-  public enum RetryBackoff {
-    FIXED, EXPONENTIAL;
+    public enum RetryBackoff {
+        FIXED,
+        EXPONENTIAL;
 
-    public String wireName() {
-      return name().toLowerCase();
+        public String wireName() {
+            return name().toLowerCase();
+        }
     }
-  }
 }

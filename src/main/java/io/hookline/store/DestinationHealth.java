@@ -13,8 +13,8 @@ import java.time.Instant;
  */
 public final class DestinationHealth {
 
-  /** Opening or closing the circuit writes the destination.circuit_* notice too, when there is a notifyUrl. */
-  private static final String OPEN = """
+    /** Opening or closing the circuit writes the destination.circuit_* notice too, when there is a notifyUrl. */
+    private static final String OPEN = """
       /* hookline:circuit-open */
       WITH changed AS (
         UPDATE destinations d SET circuit_open_since = now(), circuit_probe_at = $2
@@ -27,11 +27,11 @@ public final class DestinationHealth {
           'UTF8')
       FROM changed WHERE notify_url IS NOT NULL""";
 
-  private static final String PROBED = """
+    private static final String PROBED = """
       /* hookline:circuit-probe */
       UPDATE destinations SET circuit_probe_at = $2 WHERE template = $1 AND circuit_open_since IS NOT NULL""";
 
-  private static final String CLOSE = """
+    private static final String CLOSE = """
       /* hookline:circuit-close */
       WITH changed AS (
         UPDATE destinations d SET circuit_open_since = NULL, circuit_probe_at = NULL
@@ -44,36 +44,44 @@ public final class DestinationHealth {
           'UTF8')
       FROM changed WHERE notify_url IS NOT NULL""";
 
-  private static final String SLOWDOWN = """
+    private static final String SLOWDOWN = """
       /* hookline:slowdown */
       UPDATE destinations SET slowdown_rate = $2 WHERE template = $1""";
 
-  private final Pool pool;
+    private final Pool pool;
 
-  public DestinationHealth(Pool pool) {
-    this.pool = pool;
-  }
+    public DestinationHealth(Pool pool) {
+        this.pool = pool;
+    }
 
-  /** Opens the circuit; the next probe is due at {@code probeAt}; {@code lastError} is the failure that opened it. */
-  public Future<Void> open(String template, Instant probeAt, String lastError) {
-    return pool.preparedQuery(OPEN)
-        .execute(Tuple.tuple().addString(template).addOffsetDateTime(DestinationRepository.utc(probeAt))
-            .addString(lastError))
-        .mapEmpty();
-  }
+    /** Opens the circuit; the next probe is due at {@code probeAt}; {@code lastError} is the failure that opened it. */
+    public Future<Void> open(String template, Instant probeAt, String lastError) {
+        return pool.preparedQuery(OPEN)
+                .execute(Tuple.tuple()
+                        .addString(template)
+                        .addOffsetDateTime(DestinationRepository.utc(probeAt))
+                        .addString(lastError))
+                .mapEmpty();
+    }
 
-  /** A probe failed: the next one is due at {@code probeAt}. */
-  public Future<Void> probed(String template, Instant probeAt) {
-    return pool.preparedQuery(PROBED).execute(Tuple.of(template, DestinationRepository.utc(probeAt))).mapEmpty();
-  }
+    /** A probe failed: the next one is due at {@code probeAt}. */
+    public Future<Void> probed(String template, Instant probeAt) {
+        return pool.preparedQuery(PROBED)
+                .execute(Tuple.of(template, DestinationRepository.utc(probeAt)))
+                .mapEmpty();
+    }
 
-  /** Closes the circuit; {@code lastError} is the last failure before the success that closed it. */
-  public Future<Void> close(String template, String lastError) {
-    return pool.preparedQuery(CLOSE).execute(Tuple.tuple().addString(template).addString(lastError)).mapEmpty();
-  }
+    /** Closes the circuit; {@code lastError} is the last failure before the success that closed it. */
+    public Future<Void> close(String template, String lastError) {
+        return pool.preparedQuery(CLOSE)
+                .execute(Tuple.tuple().addString(template).addString(lastError))
+                .mapEmpty();
+    }
 
-  /** The pace the receiver asked for, in requests per second; null when it is back to its configured pace. */
-  public Future<Void> slowedDown(String template, Double rate) {
-    return pool.preparedQuery(SLOWDOWN).execute(Tuple.tuple().addString(template).addDouble(rate)).mapEmpty();
-  }
+    /** The pace the receiver asked for, in requests per second; null when it is back to its configured pace. */
+    public Future<Void> slowedDown(String template, Double rate) {
+        return pool.preparedQuery(SLOWDOWN)
+                .execute(Tuple.tuple().addString(template).addDouble(rate))
+                .mapEmpty();
+    }
 }

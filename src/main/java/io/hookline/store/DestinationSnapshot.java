@@ -7,9 +7,9 @@ import java.time.Instant;
  * that it survives a restart and a change of owner: paused through the API, the circuit, the slow-down after a 429.
  */
 public record DestinationSnapshot(
-    Destination destination,
-    long version,
-    boolean paused,
-    Instant circuitOpenSince,
-    Instant circuitProbeAt,
-    Double slowdownRate) {}
+        Destination destination,
+        long version,
+        boolean paused,
+        Instant circuitOpenSince,
+        Instant circuitProbeAt,
+        Double slowdownRate) {}

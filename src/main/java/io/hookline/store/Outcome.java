@@ -8,24 +8,40 @@ import java.time.Instant;
  * is logged but does not spend the chunk's retry budget (a failed probe of a destination whose circuit is open).
  */
 public record Outcome(
-    long importId,
-    int page,
-    String template,
-    long epoch,
-    ChunkStatus status,
-    Instant startedAt,
-    int durationMs,
-    Integer statusCode,
-    String error,
-    String responseExcerpt,
-    Instant nextAttemptAt,
-    boolean freeAttempt) {
+        long importId,
+        int page,
+        String template,
+        long epoch,
+        ChunkStatus status,
+        Instant startedAt,
+        int durationMs,
+        Integer statusCode,
+        String error,
+        String responseExcerpt,
+        Instant nextAttemptAt,
+        boolean freeAttempt) {
 
-  public enum ChunkStatus { PENDING, RETRYING, DELIVERED, UNDELIVERED }
+    public enum ChunkStatus {
+        PENDING,
+        RETRYING,
+        DELIVERED,
+        UNDELIVERED
+    }
 
-  /** The same attempt, recorded as a failed probe: still due, budget untouched. */
-  public Outcome asFreeRetry(Instant nextAt) {
-    return new Outcome(importId, page, template, epoch, ChunkStatus.RETRYING, startedAt, durationMs, statusCode,
-        error, responseExcerpt, nextAt, true);
-  }
+    /** The same attempt, recorded as a failed probe: still due, budget untouched. */
+    public Outcome asFreeRetry(Instant nextAt) {
+        return new Outcome(
+                importId,
+                page,
+                template,
+                epoch,
+                ChunkStatus.RETRYING,
+                startedAt,
+                durationMs,
+                statusCode,
+                error,
+                responseExcerpt,
+                nextAt,
+                true);
+    }
 }

@@ -17,49 +17,61 @@ import java.util.List;
  */
 final class SchemaMove {
 
-  /** What V1 to V5 created (and did not drop) that is not moved along with a table: sequences owned by a column are. */
-  private static final List<String> TABLES = List.of("flyway_schema_history", "destinations", "imports",
-      "chunk_bodies", "chunks", "attempts", "destination_leases", "instances", "destination_owners", "uploads");
-  private static final List<String> SEQUENCES = List.of("owner_epochs", "lease_tokens");
+    /** What V1 to V5 created (and did not drop) that is not moved along with a table: sequences owned by a column are. */
+    private static final List<String> TABLES = List.of(
+            "flyway_schema_history",
+            "destinations",
+            "imports",
+            "chunk_bodies",
+            "chunks",
+            "attempts",
+            "destination_leases",
+            "instances",
+            "destination_owners",
+            "uploads");
 
-  private SchemaMove() {}
+    private static final List<String> SEQUENCES = List.of("owner_epochs", "lease_tokens");
 
-  static void fromPublic(String jdbcUrl, String user, String password, String schema) throws SQLException {
-    if (schema.equals("public")) {
-      return;
-    }
-    try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
-      if (exists(c, schema, "flyway_schema_history") || !exists(c, "public", "flyway_schema_history")
-          || !exists(c, "public", "imports") || !exists(c, "public", "chunk_bodies")
-          || !exists(c, "public", "destinations")) {
-        return;
-      }
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-        for (String table : TABLES) {
-          st.execute("ALTER TABLE IF EXISTS public." + table + " SET SCHEMA " + schema);
+    private SchemaMove() {}
+
+    static void fromPublic(String jdbcUrl, String user, String password, String schema) throws SQLException {
+        if (schema.equals("public")) {
+            return;
         }
-        for (String sequence : SEQUENCES) {
-          st.execute("ALTER SEQUENCE IF EXISTS public." + sequence + " SET SCHEMA " + schema);
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
+            if (exists(c, schema, "flyway_schema_history")
+                    || !exists(c, "public", "flyway_schema_history")
+                    || !exists(c, "public", "imports")
+                    || !exists(c, "public", "chunk_bodies")
+                    || !exists(c, "public", "destinations")) {
+                return;
+            }
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                for (String table : TABLES) {
+                    st.execute("ALTER TABLE IF EXISTS public." + table + " SET SCHEMA " + schema);
+                }
+                for (String sequence : SEQUENCES) {
+                    st.execute("ALTER SEQUENCE IF EXISTS public." + sequence + " SET SCHEMA " + schema);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
         }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      }
+        org.slf4j.LoggerFactory.getLogger(SchemaMove.class)
+                .info("moved Hookline's tables from the schema public into {}", schema);
     }
-    org.slf4j.LoggerFactory.getLogger(SchemaMove.class)
-        .info("moved Hookline's tables from the schema public into {}", schema);
-  }
 
-  private static boolean exists(Connection c, String schema, String table) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement("SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?))")) {
-      st.setString(1, schema);
-      st.setString(2, table);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next() && rs.getString(1) != null;
-      }
+    private static boolean exists(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?))")) {
+            st.setString(1, schema);
+            st.setString(2, table);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getString(1) != null;
+            }
+        }
     }
-  }
 }

@@ -12,17 +12,17 @@ import java.nio.charset.StandardCharsets;
  */
 final class Sql {
 
-  private Sql() {}
+    private Sql() {}
 
-  static String load(String name) {
-    String path = "/sql/" + name + ".sql";
-    try (InputStream in = Sql.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    static String load(String name) {
+        String path = "/sql/" + name + ".sql";
+        try (InputStream in = Sql.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 }

@@ -8,20 +8,20 @@ import java.time.Instant;
  * destination is deleted), so every instance answers the same.
  */
 public record StoredImport(
-    long id,
-    String uploadId,
-    String template,
-    String status,
-    long totalRecords,
-    int totalPages,
-    int chunksDelivered,
-    int chunksUndelivered,
-    Instant createdAt,
-    Instant completedAt,
-    String destinationState,
-    byte[] bodySha256) {
+        long id,
+        String uploadId,
+        String template,
+        String status,
+        long totalRecords,
+        int totalPages,
+        int chunksDelivered,
+        int chunksUndelivered,
+        Instant createdAt,
+        Instant completedAt,
+        String destinationState,
+        byte[] bodySha256) {
 
-  public int chunksPending() {
-    return totalPages - chunksDelivered - chunksUndelivered;
-  }
+    public int chunksPending() {
+        return totalPages - chunksDelivered - chunksUndelivered;
+    }
 }

@@ -16,19 +16,24 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrencyTest {
 
-  @Test
-  void aSlowSinkNeverSeesMoreThanMaxConcurrencyOpenRequests() {
-    Api api = TestServer.shared().api();
-    try (Sink sink = new Sink()) { // a sink of its own: maxOpenRequests counts every request it saw
-      sink.answer(r -> Sink.Reply.ok().delayed(20));
-      String template = Api.uniqueTemplate("conc");
-      api.destination(template, new JsonObject().put("callbackUrl", sink.url()).put("chunkSize", 1)
-          .put("maxConcurrency", 2));
-      String uploadId = api.importRecords(template, Records.of(200), null);
+    @Test
+    void aSlowSinkNeverSeesMoreThanMaxConcurrencyOpenRequests() {
+        Api api = TestServer.shared().api();
+        try (Sink sink = new Sink()) { // a sink of its own: maxOpenRequests counts every request it saw
+            sink.answer(r -> Sink.Reply.ok().delayed(20));
+            String template = Api.uniqueTemplate("conc");
+            api.destination(
+                    template,
+                    new JsonObject()
+                            .put("callbackUrl", sink.url())
+                            .put("chunkSize", 1)
+                            .put("maxConcurrency", 2));
+            String uploadId = api.importRecords(template, Records.of(200), null);
 
-      assertThat(api.awaitFinished(uploadId, Duration.ofSeconds(60)).getString("status")).isEqualTo("COMPLETED");
-      assertThat(sink.received()).hasSize(200);
-      assertThat(sink.maxOpenRequests()).isEqualTo(2);
+            assertThat(api.awaitFinished(uploadId, Duration.ofSeconds(60)).getString("status"))
+                    .isEqualTo("COMPLETED");
+            assertThat(sink.received()).hasSize(200);
+            assertThat(sink.maxOpenRequests()).isEqualTo(2);
+        }
     }
-  }
 }

@@ -9,17 +9,17 @@ import org.junit.jupiter.api.BeforeAll;
  */
 public abstract class SharedServerTest {
 
-  protected static Sink sink;
-  protected static Api api;
+    protected static Sink sink;
+    protected static Api api;
 
-  @BeforeAll
-  static void startSink() {
-    sink = new Sink();
-    api = TestServer.shared().api();
-  }
+    @BeforeAll
+    static void startSink() {
+        sink = new Sink();
+        api = TestServer.shared().api();
+    }
 
-  @AfterAll
-  static void stopSink() {
-    sink.close();
-  }
+    @AfterAll
+    static void stopSink() {
+        sink.close();
+    }
 }

@@ -17,35 +17,38 @@ import org.postgresql.Driver;
  */
 public final class Jdbc {
 
-  private Jdbc() {}
+    private Jdbc() {}
 
-  /** {@code postgresql://user:pass@host:port/db} → an open connection, and its backend pid. */
-  public static Connection connect(String dbUrl, String applicationName) throws SQLException {
-    URI uri = URI.create(dbUrl);
-    String[] userInfo = uri.getRawUserInfo() == null ? new String[] {""} : uri.getRawUserInfo().split(":", 2);
-    Properties props = new Properties();
-    props.setProperty("user", decode(userInfo[0]));
-    if (userInfo.length > 1) {
-      props.setProperty("password", decode(userInfo[1]));
+    /** {@code postgresql://user:pass@host:port/db} → an open connection, and its backend pid. */
+    public static Connection connect(String dbUrl, String applicationName) throws SQLException {
+        URI uri = URI.create(dbUrl);
+        String[] userInfo = uri.getRawUserInfo() == null
+                ? new String[] {""}
+                : uri.getRawUserInfo().split(":", 2);
+        Properties props = new Properties();
+        props.setProperty("user", decode(userInfo[0]));
+        if (userInfo.length > 1) {
+            props.setProperty("password", decode(userInfo[1]));
+        }
+        props.setProperty("ApplicationName", applicationName);
+        int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+        Connection c =
+                new Driver().connect("jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath(), props);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET search_path TO hookline, public");
+        }
+        return c;
     }
-    props.setProperty("ApplicationName", applicationName);
-    int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-    Connection c = new Driver().connect("jdbc:postgresql://" + uri.getHost() + ":" + port
-        + uri.getRawPath(), props);
-    try (Statement st = c.createStatement()) {
-      st.execute("SET search_path TO hookline, public");
-    }
-    return c;
-  }
 
-  public static int backendPid(Connection c) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-      rs.next();
-      return rs.getInt(1);
+    public static int backendPid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
-  }
 
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
-  }
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
 }

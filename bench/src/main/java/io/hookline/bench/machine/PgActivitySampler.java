@@ -27,99 +27,105 @@ import java.util.regex.Pattern;
  */
 public final class PgActivitySampler implements AutoCloseable {
 
-  private static final Pattern NAMED = Pattern.compile("^\\s*/\\*\\s*hookline:([A-Za-z0-9_.-]+)\\s*\\*/");
-  private static final long PERIOD_NANOS = 5_000_000L;
+    private static final Pattern NAMED = Pattern.compile("^\\s*/\\*\\s*hookline:([A-Za-z0-9_.-]+)\\s*\\*/");
+    private static final long PERIOD_NANOS = 5_000_000L;
 
-  private record Sample(long nanos, Set<String> running, int statements) {}
+    private record Sample(long nanos, Set<String> running, int statements) {}
 
-  private final Connection connection;
-  private final long pid;
-  private final List<Sample> samples = new ArrayList<>(); // guarded by itself
-  private volatile boolean running = true;
-  private volatile String error;
-  private Thread thread;
+    private final Connection connection;
+    private final long pid;
+    private final List<Sample> samples = new ArrayList<>(); // guarded by itself
+    private volatile boolean running = true;
+    private volatile String error;
+    private Thread thread;
 
-  public PgActivitySampler(String dbUrl) throws Exception {
-    connection = Jdbc.connect(dbUrl, "bench-activity-sampler");
-    pid = Jdbc.backendPid(connection);
-  }
+    public PgActivitySampler(String dbUrl) throws Exception {
+        connection = Jdbc.connect(dbUrl, "bench-activity-sampler");
+        pid = Jdbc.backendPid(connection);
+    }
 
-  public long backendPid() {
-    return pid;
-  }
+    public long backendPid() {
+        return pid;
+    }
 
-  /** Starts sampling; statements of the backends in {@code excluded} (and of this sampler) are not counted. */
-  public void start(Set<Long> excluded) throws Exception {
-    Set<Long> all = new TreeSet<>(excluded);
-    all.add(pid);
-    Array pids = connection.createArrayOf("int4", all.stream().map(Long::intValue).toArray());
-    PreparedStatement st = connection.prepareStatement("SELECT query FROM pg_stat_activity "
-        + "WHERE datname = current_database() AND state = 'active' AND backend_type = 'client backend' "
-        + "AND pid <> ALL (?)");
-    st.setArray(1, pids);
-    thread = new Thread(() -> {
-      try (st) {
-        long next = System.nanoTime();
-        while (running) {
-          Set<String> names = new TreeSet<>();
-          int statements = 0;
-          try (ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-              Matcher m = NAMED.matcher(rs.getString(1));
-              names.add(m.find() ? m.group(1) : "other");
-              statements++;
+    /** Starts sampling; statements of the backends in {@code excluded} (and of this sampler) are not counted. */
+    public void start(Set<Long> excluded) throws Exception {
+        Set<Long> all = new TreeSet<>(excluded);
+        all.add(pid);
+        Array pids = connection.createArrayOf(
+                "int4", all.stream().map(Long::intValue).toArray());
+        PreparedStatement st = connection.prepareStatement("SELECT query FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND state = 'active' AND backend_type = 'client backend' "
+                + "AND pid <> ALL (?)");
+        st.setArray(1, pids);
+        thread = new Thread(
+                () -> {
+                    try (st) {
+                        long next = System.nanoTime();
+                        while (running) {
+                            Set<String> names = new TreeSet<>();
+                            int statements = 0;
+                            try (ResultSet rs = st.executeQuery()) {
+                                while (rs.next()) {
+                                    Matcher m = NAMED.matcher(rs.getString(1));
+                                    names.add(m.find() ? m.group(1) : "other");
+                                    statements++;
+                                }
+                            }
+                            synchronized (samples) {
+                                samples.add(new Sample(System.nanoTime(), names, statements));
+                            }
+                            next += PERIOD_NANOS;
+                            LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+                        }
+                    } catch (Exception e) {
+                        error = e.toString();
+                    }
+                },
+                "pg-activity-sampler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * For samples taken between {@code from} and {@code to} (System.nanoTime): the share of samples (percent) in
+     * which a statement of each name was executing, the share in which none was, and the mean number of statements
+     * executing at once.
+     */
+    public JsonObject between(long from, long to) {
+        Map<String, Integer> counts = new TreeMap<>();
+        int n = 0;
+        int none = 0;
+        long statements = 0;
+        synchronized (samples) {
+            for (Sample s : samples) {
+                if (s.nanos() < from || s.nanos() > to) {
+                    continue;
+                }
+                n++;
+                none += s.running().isEmpty() ? 1 : 0;
+                statements += s.statements();
+                s.running().forEach(name -> counts.merge(name, 1, Integer::sum));
             }
-          }
-          synchronized (samples) {
-            samples.add(new Sample(System.nanoTime(), names, statements));
-          }
-          next += PERIOD_NANOS;
-          LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
         }
-      } catch (Exception e) {
-        error = e.toString();
-      }
-    }, "pg-activity-sampler");
-    thread.setDaemon(true);
-    thread.start();
-  }
+        JsonObject shares = new JsonObject();
+        int total = Math.max(1, n);
+        counts.forEach((k, v) -> shares.put(k, Math.round(1000.0 * v / total) / 10.0));
+        JsonObject out = new JsonObject()
+                .put("samples", n)
+                .put("periodMs", PERIOD_NANOS / 1e6)
+                .put("percentOfSamplesRunning", shares)
+                .put("percentOfSamplesIdle", Math.round(1000.0 * none / total) / 10.0)
+                .put("meanStatementsRunning", Math.round(100.0 * statements / total) / 100.0);
+        return error == null ? out : out.put("error", error);
+    }
 
-  /**
-   * For samples taken between {@code from} and {@code to} (System.nanoTime): the share of samples (percent) in
-   * which a statement of each name was executing, the share in which none was, and the mean number of statements
-   * executing at once.
-   */
-  public JsonObject between(long from, long to) {
-    Map<String, Integer> counts = new TreeMap<>();
-    int n = 0;
-    int none = 0;
-    long statements = 0;
-    synchronized (samples) {
-      for (Sample s : samples) {
-        if (s.nanos() < from || s.nanos() > to) {
-          continue;
+    @Override
+    public void close() throws Exception {
+        running = false;
+        if (thread != null) {
+            thread.join(5000);
         }
-        n++;
-        none += s.running().isEmpty() ? 1 : 0;
-        statements += s.statements();
-        s.running().forEach(name -> counts.merge(name, 1, Integer::sum));
-      }
+        connection.close();
     }
-    JsonObject shares = new JsonObject();
-    int total = Math.max(1, n);
-    counts.forEach((k, v) -> shares.put(k, Math.round(1000.0 * v / total) / 10.0));
-    JsonObject out = new JsonObject().put("samples", n).put("periodMs", PERIOD_NANOS / 1e6)
-        .put("percentOfSamplesRunning", shares).put("percentOfSamplesIdle", Math.round(1000.0 * none / total) / 10.0)
-        .put("meanStatementsRunning", Math.round(100.0 * statements / total) / 100.0);
-    return error == null ? out : out.put("error", error);
-  }
-
-  @Override
-  public void close() throws Exception {
-    running = false;
-    if (thread != null) {
-      thread.join(5000);
-    }
-    connection.close();
-  }
 }

@@ -13,32 +13,32 @@ import java.nio.file.StandardCopyOption;
  */
 public final class ResultFile {
 
-  private final Path file;
-  private final JsonObject document;
-  private final JsonObject scenarios = new JsonObject();
+    private final Path file;
+    private final JsonObject document;
+    private final JsonObject scenarios = new JsonObject();
 
-  public ResultFile(Path file, JsonObject document) {
-    this.file = file;
-    this.document = document.put("scenarios", scenarios);
-  }
+    public ResultFile(Path file, JsonObject document) {
+        this.file = file;
+        this.document = document.put("scenarios", scenarios);
+    }
 
-  public JsonObject document() {
-    return document;
-  }
+    public JsonObject document() {
+        return document;
+    }
 
-  public JsonObject scenarios() {
-    return scenarios;
-  }
+    public JsonObject scenarios() {
+        return scenarios;
+    }
 
-  public void put(String scenario, JsonObject result) throws IOException {
-    scenarios.put(scenario, result);
-    write();
-  }
+    public void put(String scenario, JsonObject result) throws IOException {
+        scenarios.put(scenario, result);
+        write();
+    }
 
-  public void write() throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, document.encodePrettily());
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
+    public void write() throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, document.encodePrettily());
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
 }

@@ -28,140 +28,180 @@ import org.HdrHistogram.Histogram;
  */
 public final class LatencyScenario implements Scenario {
 
-  private static final int RECORDS = 10;
-  private static final int CLIENTS = 16;
-  private static final double GOAL_MS = 50;
+    private static final int RECORDS = 10;
+    private static final int CLIENTS = 16;
+    private static final double GOAL_MS = 50;
 
-  @Override
-  public String name() {
-    return "latency";
-  }
-
-  @Override
-  public JsonObject run(RunContext ctx) throws Exception {
-    String t = "latency";
-    ctx.api().putDestination(ctx.hookline(), t, ctx.destination(t, 100, "rec=1"));
-    long clockSkew = ctx.sink().clockSkewNanos();
-    String run = Long.toString(System.currentTimeMillis(), 36);
-    String imports = ctx.hookline().base() + "/v1/imports";
-
-    // Phase 1: saturation, closed loop.
-    int maxSecs = ctx.quick() ? 5 : 10;
-    AtomicLong seq = new AtomicLong();
-    AtomicLong posted = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    long m0 = System.nanoTime();
-    long mEnd = m0 + TimeUnit.SECONDS.toNanos(maxSecs);
-    List<CompletableFuture<Void>> loops = new ArrayList<>();
-    for (int c = 0; c < CLIENTS; c++) {
-      loops.add(closedLoop(ctx, imports, t, "max-" + run, seq, posted, errors, mEnd));
+    @Override
+    public String name() {
+        return "latency";
     }
-    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(maxSecs + 60, TimeUnit.SECONDS);
-    long wanted = posted.get();
-    JsonObject st = ctx.sink().awaitCount(t, wanted, 60);
-    long last = 0;
-    for (Object o : st.getJsonArray("receipts")) {
-      last = Math.max(last, ((JsonArray) o).getLong(1) - clockSkew);
-    }
-    double maxRate = wanted / ((last - m0) / 1e9);
-    ctx.sink().reset();
 
-    // Phase 2: open model at half the maximum.
-    double rate = Math.max(1, maxRate / 2);
-    int secs = ctx.quick() ? 10 : 30;
-    int count = (int) Math.round(rate * secs);
-    long intervalNanos = (long) (1e9 / rate);
-    Map<String, long[]> sent = new ConcurrentHashMap<>(); // uploadId -> {intended, actual}
-    AtomicLong failed = new AtomicLong();
-    List<CompletableFuture<?>> inflight = new ArrayList<>();
-    long start = System.nanoTime() + 50_000_000L;
-    for (int i = 0; i < count; i++) {
-      long intended = start + i * intervalNanos;
-      long now;
-      while ((now = System.nanoTime()) < intended) {
-        LockSupport.parkNanos(intended - now);
-      }
-      String uploadId = "lat-" + run + "-" + i;
-      String body = ImportFiles.importJson(t, uploadId, RECORDS, i * RECORDS);
-      long actual = System.nanoTime();
-      sent.put(uploadId, new long[] {intended, actual});
-      inflight.add(ctx.api().http().sendAsync(post(imports, body), HttpResponse.BodyHandlers.ofString())
-          .thenAccept(r -> {
-            if (r.statusCode() != 202) {
-              failed.incrementAndGet();
+    @Override
+    public JsonObject run(RunContext ctx) throws Exception {
+        String t = "latency";
+        ctx.api().putDestination(ctx.hookline(), t, ctx.destination(t, 100, "rec=1"));
+        long clockSkew = ctx.sink().clockSkewNanos();
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String imports = ctx.hookline().base() + "/v1/imports";
+
+        // Phase 1: saturation, closed loop.
+        int maxSecs = ctx.quick() ? 5 : 10;
+        AtomicLong seq = new AtomicLong();
+        AtomicLong posted = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long m0 = System.nanoTime();
+        long mEnd = m0 + TimeUnit.SECONDS.toNanos(maxSecs);
+        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            loops.add(closedLoop(ctx, imports, t, "max-" + run, seq, posted, errors, mEnd));
+        }
+        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(maxSecs + 60, TimeUnit.SECONDS);
+        long wanted = posted.get();
+        JsonObject st = ctx.sink().awaitCount(t, wanted, 60);
+        long last = 0;
+        for (Object o : st.getJsonArray("receipts")) {
+            last = Math.max(last, ((JsonArray) o).getLong(1) - clockSkew);
+        }
+        double maxRate = wanted / ((last - m0) / 1e9);
+        ctx.sink().reset();
+
+        // Phase 2: open model at half the maximum.
+        double rate = Math.max(1, maxRate / 2);
+        int secs = ctx.quick() ? 10 : 30;
+        int count = (int) Math.round(rate * secs);
+        long intervalNanos = (long) (1e9 / rate);
+        Map<String, long[]> sent = new ConcurrentHashMap<>(); // uploadId -> {intended, actual}
+        AtomicLong failed = new AtomicLong();
+        List<CompletableFuture<?>> inflight = new ArrayList<>();
+        long start = System.nanoTime() + 50_000_000L;
+        for (int i = 0; i < count; i++) {
+            long intended = start + i * intervalNanos;
+            long now;
+            while ((now = System.nanoTime()) < intended) {
+                LockSupport.parkNanos(intended - now);
             }
-          }).exceptionally(e -> {
-            failed.incrementAndGet();
-            return null;
-          }));
+            String uploadId = "lat-" + run + "-" + i;
+            String body = ImportFiles.importJson(t, uploadId, RECORDS, i * RECORDS);
+            long actual = System.nanoTime();
+            sent.put(uploadId, new long[] {intended, actual});
+            inflight.add(ctx.api()
+                    .http()
+                    .sendAsync(post(imports, body), HttpResponse.BodyHandlers.ofString())
+                    .thenAccept(r -> {
+                        if (r.statusCode() != 202) {
+                            failed.incrementAndGet();
+                        }
+                    })
+                    .exceptionally(e -> {
+                        failed.incrementAndGet();
+                        return null;
+                    }));
+        }
+        long sendEnd = System.nanoTime();
+        CompletableFuture.allOf(inflight.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        st = ctx.sink().awaitCount(t, count - failed.get(), 60);
+        long intervalMicros = Math.max(1, intervalNanos / 1000);
+        Histogram corrected = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        Histogram fromIntended = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        int received = 0;
+        for (Object o : st.getJsonArray("receipts")) {
+            JsonArray r = (JsonArray) o;
+            long[] s = sent.get(r.getString(0));
+            if (s == null) {
+                continue;
+            }
+            received++;
+            long at = r.getLong(1) - clockSkew;
+            corrected.recordValueWithExpectedInterval(Math.max(1, (at - s[1]) / 1000), intervalMicros);
+            fromIntended.recordValue(Math.max(1, (at - s[0]) / 1000));
+        }
+        double achieved = count / ((sendEnd - start) / 1e9);
+        double p99 = corrected.getValueAtPercentile(99) / 1000.0;
+        JsonArray dist = new JsonArray();
+        corrected
+                .percentiles(5)
+                .forEach(v -> dist.add(new JsonArray()
+                        .add(round(v.getPercentileLevelIteratedTo(), 4))
+                        .add(round(v.getValueIteratedTo() / 1000.0, 3))));
+        return new JsonObject()
+                .put("maxImportsPerSecond", round(maxRate, 1))
+                .put("maxPhaseSeconds", maxSecs)
+                .put("targetRate", round(rate, 1))
+                .put("achievedSendRate", round(achieved, 1))
+                .put("seconds", secs)
+                .put("recordsPerImport", RECORDS)
+                .put("sent", count)
+                .put("received", received)
+                .put("failed", failed.get())
+                .put("maxPhaseErrors", errors.get())
+                .put("clockSkewNanos", clockSkew)
+                .put("corrected", percentiles(corrected))
+                .put("fromIntendedStart", percentiles(fromIntended))
+                .put("distribution", dist)
+                .put("figure", round(p99, 2))
+                .put("unit", "ms p99")
+                .put("ceiling", GOAL_MS)
+                .put("ceilingWhat", "goal p99 < 50 ms")
+                .put("ratio", round(p99 / GOAL_MS, 3))
+                .put("goals", new JsonArray().add(Goal.of("p99 < 50 ms at half the measured maximum", p99 < GOAL_MS)))
+                .put(
+                        "summary",
+                        String.format(
+                                "at %.0f imports/s (half of the measured max %.0f/s): p50 %.1f, p90 %.1f, "
+                                        + "p99 %.1f, p99.9 %.1f, max %.1f ms (goal p99 < 50 ms)",
+                                rate,
+                                maxRate,
+                                corrected.getValueAtPercentile(50) / 1000.0,
+                                corrected.getValueAtPercentile(90) / 1000.0,
+                                p99,
+                                corrected.getValueAtPercentile(99.9) / 1000.0,
+                                corrected.getMaxValue() / 1000.0));
     }
-    long sendEnd = System.nanoTime();
-    CompletableFuture.allOf(inflight.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-    st = ctx.sink().awaitCount(t, count - failed.get(), 60);
-    long intervalMicros = Math.max(1, intervalNanos / 1000);
-    Histogram corrected = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
-    Histogram fromIntended = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
-    int received = 0;
-    for (Object o : st.getJsonArray("receipts")) {
-      JsonArray r = (JsonArray) o;
-      long[] s = sent.get(r.getString(0));
-      if (s == null) {
-        continue;
-      }
-      received++;
-      long at = r.getLong(1) - clockSkew;
-      corrected.recordValueWithExpectedInterval(Math.max(1, (at - s[1]) / 1000), intervalMicros);
-      fromIntended.recordValue(Math.max(1, (at - s[0]) / 1000));
+
+    private static CompletableFuture<Void> closedLoop(
+            RunContext ctx,
+            String url,
+            String t,
+            String prefix,
+            AtomicLong seq,
+            AtomicLong posted,
+            AtomicLong errors,
+            long end) {
+        if (System.nanoTime() >= end) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long i = seq.getAndIncrement();
+        String body = ImportFiles.importJson(t, prefix + "-" + i, RECORDS, (int) (i * RECORDS));
+        return ctx.api()
+                .http()
+                .sendAsync(post(url, body), HttpResponse.BodyHandlers.ofString())
+                .handle((r, e) -> {
+                    if (e == null && r.statusCode() == 202) {
+                        posted.incrementAndGet();
+                    } else {
+                        errors.incrementAndGet(); // e.g. a kept-alive connection closed under the client: go on
+                    }
+                    return null;
+                })
+                .thenCompose(v -> closedLoop(ctx, url, t, prefix, seq, posted, errors, end));
     }
-    double achieved = count / ((sendEnd - start) / 1e9);
-    double p99 = corrected.getValueAtPercentile(99) / 1000.0;
-    JsonArray dist = new JsonArray();
-    corrected.percentiles(5).forEach(v -> dist.add(new JsonArray().add(round(v.getPercentileLevelIteratedTo(), 4))
-        .add(round(v.getValueIteratedTo() / 1000.0, 3))));
-    return new JsonObject().put("maxImportsPerSecond", round(maxRate, 1)).put("maxPhaseSeconds", maxSecs)
-        .put("targetRate", round(rate, 1)).put("achievedSendRate", round(achieved, 1)).put("seconds", secs)
-        .put("recordsPerImport", RECORDS).put("sent", count).put("received", received).put("failed", failed.get())
-        .put("maxPhaseErrors", errors.get()).put("clockSkewNanos", clockSkew)
-        .put("corrected", percentiles(corrected)).put("fromIntendedStart", percentiles(fromIntended))
-        .put("distribution", dist)
-        .put("figure", round(p99, 2)).put("unit", "ms p99").put("ceiling", GOAL_MS)
-        .put("ceilingWhat", "goal p99 < 50 ms").put("ratio", round(p99 / GOAL_MS, 3))
-        .put("goals", new JsonArray().add(Goal.of("p99 < 50 ms at half the measured maximum", p99 < GOAL_MS)))
-        .put("summary", String.format("at %.0f imports/s (half of the measured max %.0f/s): p50 %.1f, p90 %.1f, "
-                + "p99 %.1f, p99.9 %.1f, max %.1f ms (goal p99 < 50 ms)", rate, maxRate,
-            corrected.getValueAtPercentile(50) / 1000.0, corrected.getValueAtPercentile(90) / 1000.0, p99,
-            corrected.getValueAtPercentile(99.9) / 1000.0, corrected.getMaxValue() / 1000.0));
-  }
 
-  private static CompletableFuture<Void> closedLoop(RunContext ctx, String url, String t, String prefix,
-      AtomicLong seq, AtomicLong posted, AtomicLong errors, long end) {
-    if (System.nanoTime() >= end) {
-      return CompletableFuture.completedFuture(null);
+    private static HttpRequest post(String url, String body) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
-    long i = seq.getAndIncrement();
-    String body = ImportFiles.importJson(t, prefix + "-" + i, RECORDS, (int) (i * RECORDS));
-    return ctx.api().http().sendAsync(post(url, body), HttpResponse.BodyHandlers.ofString())
-        .handle((r, e) -> {
-          if (e == null && r.statusCode() == 202) {
-            posted.incrementAndGet();
-          } else {
-            errors.incrementAndGet(); // e.g. a kept-alive connection closed under the client: go on
-          }
-          return null;
-        }).thenCompose(v -> closedLoop(ctx, url, t, prefix, seq, posted, errors, end));
-  }
 
-  private static HttpRequest post(String url, String body) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-  }
-
-  private static JsonObject percentiles(Histogram h) {
-    return new JsonObject().put("count", h.getTotalCount())
-        .put("p50", round(h.getValueAtPercentile(50) / 1000.0, 3))
-        .put("p90", round(h.getValueAtPercentile(90) / 1000.0, 3))
-        .put("p99", round(h.getValueAtPercentile(99) / 1000.0, 3))
-        .put("p99_9", round(h.getValueAtPercentile(99.9) / 1000.0, 3))
-        .put("max", round(h.getMaxValue() / 1000.0, 3));
-  }
+    private static JsonObject percentiles(Histogram h) {
+        return new JsonObject()
+                .put("count", h.getTotalCount())
+                .put("p50", round(h.getValueAtPercentile(50) / 1000.0, 3))
+                .put("p90", round(h.getValueAtPercentile(90) / 1000.0, 3))
+                .put("p99", round(h.getValueAtPercentile(99) / 1000.0, 3))
+                .put("p99_9", round(h.getValueAtPercentile(99.9) / 1000.0, 3))
+                .put("max", round(h.getMaxValue() / 1000.0, 3));
+    }
 }

@@ -10,47 +10,51 @@ import io.hookline.bench.process.RunningProcess;
  */
 final class QuietDestination implements AutoCloseable {
 
-  private final RunContext ctx;
-  private final RunningProcess h;
-  private final String template;
-  private final boolean paused;
+    private final RunContext ctx;
+    private final RunningProcess h;
+    private final String template;
+    private final boolean paused;
 
-  private QuietDestination(RunContext ctx, RunningProcess h, String template, boolean paused) {
-    this.ctx = ctx;
-    this.h = h;
-    this.template = template;
-    this.paused = paused;
-  }
-
-  static QuietDestination create(RunContext ctx, String template, int chunkSize) throws Exception {
-    RunningProcess h = ctx.hookline();
-    ctx.api().putDestination(h, template, ctx.destination(template, chunkSize));
-    if (ctx.api().pause(h, template)) {
-      return new QuietDestination(ctx, h, template, true);
+    private QuietDestination(RunContext ctx, RunningProcess h, String template, boolean paused) {
+        this.ctx = ctx;
+        this.h = h;
+        this.template = template;
+        this.paused = paused;
     }
-    ctx.api().putDestination(h, template, ctx.destination(template, chunkSize, "hold=1").put("timeoutMs", 300_000));
-    return new QuietDestination(ctx, h, template, false);
-  }
 
-  /** How deliveries were kept out of the measurement, for the result. */
-  String how() {
-    return paused ? "destination paused" : "destination held at the sink (this server has no pause)";
-  }
+    static QuietDestination create(RunContext ctx, String template, int chunkSize) throws Exception {
+        RunningProcess h = ctx.hookline();
+        ctx.api().putDestination(h, template, ctx.destination(template, chunkSize));
+        if (ctx.api().pause(h, template)) {
+            return new QuietDestination(ctx, h, template, true);
+        }
+        ctx.api()
+                .putDestination(
+                        h,
+                        template,
+                        ctx.destination(template, chunkSize, "hold=1").put("timeoutMs", 300_000));
+        return new QuietDestination(ctx, h, template, false);
+    }
 
-  /**
-   * A cleanup that fails does not void what was measured: the destination then stays paused (or held, its requests
-   * unanswered), so its chunks still take no work from later scenarios; the failure is logged.
-   */
-  @Override
-  public void close() throws Exception {
-    try {
-      ctx.api().deleteDestination(h, template);
-    } catch (IllegalStateException e) {
-      System.out.println("[bench] could not delete the quiet destination " + template + ": " + e.getMessage());
-      return;
+    /** How deliveries were kept out of the measurement, for the result. */
+    String how() {
+        return paused ? "destination paused" : "destination held at the sink (this server has no pause)";
     }
-    if (!paused) {
-      ctx.sink().release(template);
+
+    /**
+     * A cleanup that fails does not void what was measured: the destination then stays paused (or held, its requests
+     * unanswered), so its chunks still take no work from later scenarios; the failure is logged.
+     */
+    @Override
+    public void close() throws Exception {
+        try {
+            ctx.api().deleteDestination(h, template);
+        } catch (IllegalStateException e) {
+            System.out.println("[bench] could not delete the quiet destination " + template + ": " + e.getMessage());
+            return;
+        }
+        if (!paused) {
+            ctx.sink().release(template);
+        }
     }
-  }
 }

@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  */
 public interface Scenario {
 
-  String name();
+    String name();
 
-  JsonObject run(RunContext ctx) throws Exception;
+    JsonObject run(RunContext ctx) throws Exception;
 }
