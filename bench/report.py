@@ -227,6 +227,10 @@ def main():
             per, cpu, pg = split(key)
             lines.append(f"| {label} | {fmt(f_.get(key))} | {per} | {cpu} | {pg} % |")
         lines += ["", "Ratios: " + ", ".join(f"{k} {v}" for k, v in q.items()) + "."]
+        if so.get("warmPassTwoDestinationsTwoInstances") is not None:
+            lines += ["", f"Before the two-instance figures, an unmeasured pass of 2 destinations on 2 instances ran at "
+                          f"{fmt(so['warmPassTwoDestinationsTwoInstances'])} chunks/s (the second instance's JIT "
+                          f"warm-up)."]
 
     e2e = sc.get("e2e", {})
     if "withReceiverLatency" in e2e:
