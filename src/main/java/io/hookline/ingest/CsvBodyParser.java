@@ -19,7 +19,7 @@ import java.util.Set;
  * error; empty lines are skipped; a row with fewer cells than the header gets {@code ""} for the rest, a row with
  * more is an error. The delimiter is one ASCII character, so structure bytes never occur inside a UTF-8 sequence.
  */
-final class CsvBodyParser implements BodyParser {
+final class CsvBodyParser extends PushParser {
 
     private static final int QUOTE = '"';
     private static final int CR = '\r';
@@ -36,16 +36,8 @@ final class CsvBodyParser implements BodyParser {
         AFTER_CR
     }
 
-    private final ImportBodyParser.Listener listener;
     private final int delimiter;
     private final int maxRecordBytes;
-
-    private byte[] input;
-    private int pos;
-    private boolean ended;
-    private boolean done;
-    private boolean suspended;
-    private boolean running;
 
     private int bomMatched;
     private boolean pastBom;
@@ -70,83 +62,34 @@ final class CsvBodyParser implements BodyParser {
     private int utf8High;
 
     CsvBodyParser(ImportBodyParser.Listener listener, char delimiter, int maxRecordBytes) {
+        super(listener);
         if (delimiter >= 0x80 || delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
             throw new IllegalArgumentException(
                     "the delimiter must be an ASCII character other than a quote or line break");
         }
-        this.listener = listener;
         this.delimiter = delimiter;
         this.maxRecordBytes = maxRecordBytes;
         this.out = new byte[Math.min(1024, maxRecordBytes)];
     }
 
     @Override
-    public boolean needsInput() {
-        return input == null || pos >= input.length;
-    }
-
-    @Override
-    public void feed(byte[] bytes) {
-        input = bytes;
-        pos = 0;
-        run();
-    }
-
-    @Override
-    public void endOfInput() {
-        ended = true;
-        run();
-    }
-
-    @Override
-    public void suspend() {
-        suspended = true;
-    }
-
-    @Override
-    public void resume() {
-        suspended = false;
-        run();
-    }
-
-    @Override
-    public boolean suspended() {
-        return suspended;
-    }
-
-    @Override
-    public boolean seenRecords() {
-        return true;
-    }
-
-    private void run() {
-        if (running) {
-            return; // resume() from inside a listener call: the running loop goes on by itself
+    protected void consume() {
+        int b = input[pos++] & 0xff;
+        if (pastBom) {
+            step(b);
+        } else {
+            skipBom(b);
         }
-        running = true;
-        try {
-            while (!suspended) {
-                if (input != null && pos < input.length) {
-                    int b = input[pos++] & 0xff;
-                    if (pastBom) {
-                        step(b);
-                    } else {
-                        skipBom(b);
-                    }
-                } else if (!ended || done) {
-                    return;
-                } else if (!pastBom) {
-                    pastBom = true;
-                    replayBom();
-                } else if (!endOfRow()) {
-                    done = true;
-                    listener.end();
-                    return;
-                }
-            }
-        } finally {
-            running = false;
+    }
+
+    @Override
+    protected boolean finishInput() {
+        if (!pastBom) {
+            pastBom = true;
+            replayBom();
+            return true;
         }
+        return endOfRow();
     }
 
     private void skipBom(int b) {

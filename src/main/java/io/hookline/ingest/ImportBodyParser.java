@@ -1,18 +1,15 @@
 package io.hookline.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import io.hookline.http.InvalidRequest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * Streams an import body ({@code {"template", "records", "extra", "authHeaderValue", "uploadId"}}) through Jackson's
@@ -42,8 +39,6 @@ public final class ImportBodyParser implements BodyParser {
         void end();
     }
 
-    private static final int MAX_NUMBER_LENGTH = 1000;
-
     private enum State {
         ROOT_START,
         ROOT,
@@ -54,15 +49,9 @@ public final class ImportBodyParser implements BodyParser {
         DONE
     }
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(
-                    StreamReadConstraints.builder().maxNestingDepth(1000).build())
-            .build();
-
     private final JsonParser parser;
     private final ByteArrayFeeder feeder;
-    private final Output out = new Output();
+    private final RecordJson.Output out = new RecordJson.Output(4096);
     private final JsonGenerator gen;
     private final Listener listener;
     private final int maxDepth;
@@ -71,6 +60,9 @@ public final class ImportBodyParser implements BodyParser {
     private State state = State.ROOT_START;
     private String field;
     private int depth;
+    /** The field an error is reported on, built only when there is one. */
+    private final Supplier<String> copyFieldOnError = this::copyField;
+
     private long recordIndex;
     private boolean suspended;
     private boolean running;
@@ -80,13 +72,8 @@ public final class ImportBodyParser implements BodyParser {
         this.listener = listener;
         this.maxDepth = maxDepth;
         this.maxValueBytes = maxValueBytes;
-        try {
-            this.parser = FACTORY.createNonBlockingByteArrayParser();
-            this.gen = FACTORY.createGenerator(out);
-            this.gen.setRootValueSeparator(null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.parser = RecordJson.nonBlockingParser();
+        this.gen = RecordJson.generator(out);
         this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
     }
 
@@ -275,40 +262,7 @@ public final class ImportBodyParser implements BodyParser {
 
     /** Writes one token to the generator, keeping depth, and enforces the depth and size limits. */
     private void copy(JsonToken token) throws IOException {
-        switch (token) {
-            case START_OBJECT -> {
-                depth++;
-                gen.writeStartObject();
-            }
-            case START_ARRAY -> {
-                depth++;
-                gen.writeStartArray();
-            }
-            case END_OBJECT -> {
-                depth--;
-                gen.writeEndObject();
-            }
-            case END_ARRAY -> {
-                depth--;
-                gen.writeEndArray();
-            }
-            case FIELD_NAME -> gen.writeFieldName(parser.currentName());
-            case VALUE_STRING ->
-                gen.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                // The non-blocking parser does not apply Jackson's number-length limit; receivers using Jackson's
-                // defaults could not parse a longer number, so it is refused here.
-                if (parser.getTextLength() > MAX_NUMBER_LENGTH) {
-                    throw new InvalidRequest(
-                            400, copyField(), "has a number longer than " + MAX_NUMBER_LENGTH + " characters");
-                }
-                gen.writeNumber(parser.getText());
-            }
-            case VALUE_TRUE -> gen.writeBoolean(true);
-            case VALUE_FALSE -> gen.writeBoolean(false);
-            case VALUE_NULL -> gen.writeNull();
-            default -> throw new InvalidRequest(400, copyField(), "unexpected JSON token " + token);
-        }
+        depth += RecordJson.copy(token, parser, gen, copyFieldOnError);
         if (depth > maxDepth) {
             throw new InvalidRequest(400, copyField(), "nested deeper than " + maxDepth + " levels");
         }
@@ -322,31 +276,12 @@ public final class ImportBodyParser implements BodyParser {
         String where = state == State.RECORD || state == State.RECORDS
                 ? recordField()
                 : state == State.EXTRA ? "extra" : state == State.FIELD_VALUE ? field : "body";
-        String message = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-        if (message == null) {
-            message = "malformed JSON";
-        }
-        if (!message.startsWith("Duplicate field")) {
-            int quote = message.indexOf('\'');
-            message = quote > 0 ? message.substring(0, quote).trim() : message;
-        }
-        int newline = message.indexOf('\n');
-        if (newline > 0) {
-            message = message.substring(0, newline);
-        }
+        String message =
+                RecordJson.clean(e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage());
         long offset = parser.currentLocation().getByteOffset();
         return new InvalidRequest(
                 400, where == null ? "body" : where, "invalid JSON near byte " + offset + ": " + message);
     }
 
     /** A ByteArrayOutputStream whose array can be read without a copy. */
-    private static final class Output extends ByteArrayOutputStream {
-        Output() {
-            super(4096);
-        }
-
-        byte[] bytes() {
-            return buf;
-        }
-    }
 }
