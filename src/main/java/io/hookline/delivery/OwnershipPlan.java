@@ -49,7 +49,9 @@ record OwnershipPlan(List<String> acquire, String handOver) {
                 }
             }
             if (owned && c.owner().equals(instanceId)) {
-                ownedHere++;
+                if (c.busy()) {
+                    ownedHere++; // an idle one goes back in this round: it takes no room from a busy one
+                }
             } else if (c.busy() && !owned && mine.test(c.template()) && !held.contains(c.template())) {
                 free.add(c.template());
             }

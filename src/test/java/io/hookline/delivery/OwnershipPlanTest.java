@@ -24,6 +24,15 @@ class OwnershipPlanTest {
     }
 
     @Test
+    void anIdleDestinationStillHeldLeavesRoomForANewlyBusyOne() {
+        // "old" finished its imports and goes back in this round; "new" just got an import: taken now, not a round
+        // later
+        Survey s = new Survey(List.of(new Candidate("old", "me", true, false), busy("new", null)), 1);
+        assertThat(OwnershipPlan.decide(s, "me", t -> true, Set.of("old"), true).acquire())
+                .containsExactly("new");
+    }
+
+    @Test
     void noInstanceTakesMoreThanItsFairShare() {
         Survey s = new Survey(List.of(busy("a", null), busy("b", null), busy("c", null), busy("d", null)), 2);
         assertThat(OwnershipPlan.decide(s, "me", t -> true, Set.of(), true).acquire())
