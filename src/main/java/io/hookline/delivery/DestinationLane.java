@@ -467,9 +467,7 @@ final class DestinationLane {
         Future<Void> turn = limiter == null ? Future.succeededFuture() : limiter.acquire(System.nanoTime());
         turn.onComplete(ar -> {
             if (ar.failed() || !mayStart(probe)) {
-                running--;
-                giveBack(List.of(c));
-                checkLeft();
+                notStarted(c);
                 return;
             }
             Destination d = settings.destination();
@@ -479,14 +477,19 @@ final class DestinationLane {
             x.result().onComplete(done -> {
                 exchanges.remove(x);
                 if (x.withheld()) {
-                    running--;
-                    giveBack(List.of(c));
-                    checkLeft();
+                    notStarted(c);
                 } else {
                     finished(d, c, done.result(), probe);
                 }
             });
         });
+    }
+
+    /** A chunk whose request was not started, or not written: its slot frees and the chunk goes back untouched. */
+    private void notStarted(ClaimedChunk c) {
+        running--;
+        giveBack(List.of(c));
+        checkLeft();
     }
 
     private boolean mayStart(boolean probe) {

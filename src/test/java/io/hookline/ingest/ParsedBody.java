@@ -15,6 +15,11 @@ import java.util.function.Function;
  */
 record ParsedBody(List<String> records, boolean ended, InvalidRequest error) {
 
+    /** The refusal as "field: message", or null: what parses of one body fed differently must agree on. */
+    String refusal() {
+        return error == null ? null : error.field() + ": " + error.getMessage();
+    }
+
     /** Feeds {@code body} in slices of {@code slice} bytes (random sizes when slice is 0). */
     static ParsedBody parse(
             Function<ImportBodyParser.Listener, BodyParser> open, byte[] body, int slice, int suspendEvery, long seed) {
