@@ -253,8 +253,11 @@ def main():
         lines += ["", "### Latency (ms, import sent → sink received its chunk)", "",
                   "| histogram | count | p50 | p90 | p99 | p99.9 | max |", "|---|---|---|---|---|---|---|"]
         for key, label in [("corrected", "actual send time, recordValueWithExpectedInterval"),
-                           ("fromIntendedStart", "from the intended (scheduled) send time, uncorrected")]:
-            h = lat[key]
+                           ("fromIntendedStart", "from the intended (scheduled) send time, uncorrected"),
+                           ("toAccepted", "to the 202 only (bench client, ingest, commit), uncorrected")]:
+            h = lat.get(key)
+            if h is None:
+                continue
             lines.append(f"| {label} | {h['count']} | {h['p50']} | {h['p90']} | {h['p99']} | {h['p99_9']} | "
                          f"{h['max']} |")
         lines.append("")
@@ -264,6 +267,11 @@ def main():
                      f"{lat.get('received')}, failed {lat.get('failed')}. The corrected histogram back-fills a "
                      f"sample for every interval a slow response spanned, so it counts more than were sent; when "
                      f"the sender kept its schedule (achieved = scheduled) the second row is the plain figure.")
+        if "warmPassSeconds" in lat:
+            lines.append("")
+            lines.append(f"Before the measured arrivals, an unmeasured pass of the same arrivals ran for "
+                         f"{lat['warmPassSeconds']} s, then the bench waited {lat.get('jitQuietWaitMs')} ms for "
+                         f"Hookline's JIT compiler to go quiet.")
     rate = sc.get("rate", {})
     if "maxInAnySecond" in rate and not rate.get("enforced"):
         lines += ["", f"**rateLimit is not enforced** by the server under test: {rate['maxInAnySecond']} requests "

@@ -3,6 +3,7 @@ package io.hookline.bench.scenario;
 import static io.hookline.bench.result.Numbers.round;
 
 import io.hookline.bench.data.ImportFiles;
+import io.hookline.bench.machine.ProcStat;
 import io.hookline.bench.result.Goal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Open model. First the maximum: 16 closed-loop clients post 1-chunk imports (10 records) for a while, and the
- * rate at which the sink receives them is the maximum. Then fixed-rate arrivals at half of it; each latency is the
+ * rate at which the sink receives them is the maximum. Then fixed-rate arrivals at half of it, after an unmeasured
+ * pass of the same arrivals and a wait for Hookline's JIT compiler to go quiet; each latency is the
  * sink's receive time minus the moment the import was sent (HdrHistogram, corrected for coordinated omission),
  * and also minus the intended send time.
  */
@@ -66,40 +68,24 @@ public final class LatencyScenario implements Scenario {
         double maxRate = wanted / ((last - m0) / 1e9);
         ctx.sink().reset();
 
-        // Phase 2: open model at half the maximum.
+        // Phase 2: open model at half the maximum. An unmeasured pass of the same shape comes first: the switch from
+        // the closed loop to fixed-rate arrivals sets the JIT compilers of all three processes (bench, sink, Hookline)
+        // compiling again for a few seconds, on the same 2 cores, and that is the compiler, not the server.
         double rate = Math.max(1, maxRate / 2);
         int secs = ctx.quick() ? 10 : 30;
-        int count = (int) Math.round(rate * secs);
+        int warmSecs = ctx.quick() ? 3 : 5;
         long intervalNanos = (long) (1e9 / rate);
-        Map<String, long[]> sent = new ConcurrentHashMap<>(); // uploadId -> {intended, actual}
-        AtomicLong failed = new AtomicLong();
-        List<CompletableFuture<?>> inflight = new ArrayList<>();
-        long start = System.nanoTime() + 50_000_000L;
-        for (int i = 0; i < count; i++) {
-            long intended = start + i * intervalNanos;
-            long now;
-            while ((now = System.nanoTime()) < intended) {
-                LockSupport.parkNanos(intended - now);
-            }
-            String uploadId = "lat-" + run + "-" + i;
-            String body = ImportFiles.importJson(t, uploadId, RECORDS, i * RECORDS);
-            long actual = System.nanoTime();
-            sent.put(uploadId, new long[] {intended, actual});
-            inflight.add(ctx.api()
-                    .http()
-                    .sendAsync(post(imports, body), HttpResponse.BodyHandlers.ofString())
-                    .thenAccept(r -> {
-                        if (r.statusCode() != 202) {
-                            failed.incrementAndGet();
-                        }
-                    })
-                    .exceptionally(e -> {
-                        failed.incrementAndGet();
-                        return null;
-                    }));
-        }
-        long sendEnd = System.nanoTime();
-        CompletableFuture.allOf(inflight.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        OpenPass warm = openPass(ctx, imports, t, "warm-" + run, rate, warmSecs);
+        ctx.sink().awaitCount(t, warm.count() - warm.failed().get(), 60);
+        long jitQuietWaitMs = ProcStat.awaitJitQuiet(ctx.hookline().pid(), 15_000);
+        ctx.sink().reset();
+        OpenPass pass = openPass(ctx, imports, t, "lat-" + run, rate, secs);
+        int count = pass.count();
+        Map<String, long[]> sent = pass.sent();
+        AtomicLong failed = pass.failed();
+        Histogram accepted = pass.accepted();
+        long start = pass.start();
+        long sendEnd = pass.sendEnd();
         st = ctx.sink().awaitCount(t, count - failed.get(), 60);
         long intervalMicros = Math.max(1, intervalNanos / 1000);
         Histogram corrected = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
@@ -130,6 +116,9 @@ public final class LatencyScenario implements Scenario {
                 .put("targetRate", round(rate, 1))
                 .put("achievedSendRate", round(achieved, 1))
                 .put("seconds", secs)
+                .put("warmPassSeconds", warmSecs)
+                .put("warmPassFailed", warm.failed().get())
+                .put("jitQuietWaitMs", jitQuietWaitMs)
                 .put("recordsPerImport", RECORDS)
                 .put("sent", count)
                 .put("received", received)
@@ -138,6 +127,7 @@ public final class LatencyScenario implements Scenario {
                 .put("clockSkewNanos", clockSkew)
                 .put("corrected", percentiles(corrected))
                 .put("fromIntendedStart", percentiles(fromIntended))
+                .put("toAccepted", percentiles(accepted))
                 .put("distribution", dist)
                 .put("figure", round(p99, 2))
                 .put("unit", "ms p99")
@@ -149,14 +139,65 @@ public final class LatencyScenario implements Scenario {
                         "summary",
                         String.format(
                                 "at %.0f imports/s (half of the measured max %.0f/s): p50 %.1f, p90 %.1f, "
-                                        + "p99 %.1f, p99.9 %.1f, max %.1f ms (goal p99 < 50 ms)",
+                                        + "p99 %.1f, p99.9 %.1f, max %.1f ms (goal p99 < 50 ms); of which to the 202: "
+                                        + "p50 %.1f, p99 %.1f ms",
                                 rate,
                                 maxRate,
                                 corrected.getValueAtPercentile(50) / 1000.0,
                                 corrected.getValueAtPercentile(90) / 1000.0,
                                 p99,
                                 corrected.getValueAtPercentile(99.9) / 1000.0,
-                                corrected.getMaxValue() / 1000.0));
+                                corrected.getMaxValue() / 1000.0,
+                                accepted.getValueAtPercentile(50) / 1000.0,
+                                accepted.getValueAtPercentile(99) / 1000.0));
+    }
+
+    /** What one open-model pass sent: per uploadId its intended and actual send times, and the time to each 202. */
+    private record OpenPass(
+            int count, Map<String, long[]> sent, AtomicLong failed, Histogram accepted, long start, long sendEnd) {}
+
+    /** Fixed-rate arrivals of 1-chunk imports for {@code secs}, each sent at its intended time; waits for every answer. */
+    private static OpenPass openPass(RunContext ctx, String imports, String t, String prefix, double rate, int secs)
+            throws Exception {
+        int count = (int) Math.round(rate * secs);
+        long intervalNanos = (long) (1e9 / rate);
+        Map<String, long[]> sent = new ConcurrentHashMap<>(); // uploadId -> {intended, actual}
+        AtomicLong failed = new AtomicLong();
+        // the part of each latency spent before the 202 (the bench's HTTP client, ingest, the commit), to tell it apart
+        // from the part spent after it (the sender)
+        Histogram accepted = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        List<CompletableFuture<?>> inflight = new ArrayList<>();
+        long start = System.nanoTime() + 50_000_000L;
+        for (int i = 0; i < count; i++) {
+            long intended = start + i * intervalNanos;
+            long now;
+            while ((now = System.nanoTime()) < intended) {
+                LockSupport.parkNanos(intended - now);
+            }
+            String uploadId = prefix + "-" + i;
+            String body = ImportFiles.importJson(t, uploadId, RECORDS, i * RECORDS);
+            long actual = System.nanoTime();
+            sent.put(uploadId, new long[] {intended, actual});
+            inflight.add(ctx.api()
+                    .http()
+                    .sendAsync(post(imports, body), HttpResponse.BodyHandlers.ofString())
+                    .thenAccept(r -> {
+                        if (r.statusCode() != 202) {
+                            failed.incrementAndGet();
+                            return;
+                        }
+                        synchronized (accepted) {
+                            accepted.recordValue(Math.max(1, (System.nanoTime() - actual) / 1000));
+                        }
+                    })
+                    .exceptionally(e -> {
+                        failed.incrementAndGet();
+                        return null;
+                    }));
+        }
+        long sendEnd = System.nanoTime();
+        CompletableFuture.allOf(inflight.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+        return new OpenPass(count, sent, failed, accepted, start, sendEnd);
     }
 
     private static CompletableFuture<Void> closedLoop(
