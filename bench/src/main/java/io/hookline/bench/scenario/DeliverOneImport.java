@@ -18,6 +18,7 @@ final class DeliverOneImport {
     static JsonObject deliver(RunContext ctx, RunningProcess h, String template, int n, int chunkSize)
             throws Exception {
         ctx.api().putDestination(h, template, ctx.destination(template, chunkSize));
+        long sinkBefore = ctx.sink().stats(template).getLong("count");
         Posted p = ctx.api().postJson(h, ctx.files().json(template, n)).expectAccepted(template + " import");
         JsonObject done = ctx.api().awaitDone(h, p.uploadId(), ctx.quick() ? 120 : 300);
         double secs = (System.nanoTime() - p.endNanos()) / 1e9;
@@ -29,6 +30,6 @@ final class DeliverOneImport {
                 .put("seconds", round(secs, 3))
                 .put("chunksPerSecond", round(p.totalPages() / secs, 1))
                 .put("ingestSeconds", round(p.seconds(), 3))
-                .put("sinkReceived", ctx.sink().stats(template).getLong("count"));
+                .put("sinkReceived", ctx.sink().stats(template).getLong("count") - sinkBefore);
     }
 }
