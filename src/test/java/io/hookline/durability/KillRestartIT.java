@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookline.testing.Api;
 import io.hookline.testing.Await;
 import io.hookline.testing.HooklineProcess;
+import io.hookline.testing.Instances;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestDb;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +38,7 @@ class KillRestartIT {
             .put("ingest", new JsonObject().put("abandonedUploadMs", 2000))
             .put("shutdown", new JsonObject().put("graceMs", 3000));
 
-    private final List<HooklineProcess> processes = new ArrayList<>();
+    private final Instances instances = new Instances();
     private Sink sink;
     private Deliveries deliveries;
     private HooklineProcess.Home home;
@@ -51,14 +52,8 @@ class KillRestartIT {
 
     @AfterEach
     void tearDown() {
-        processes.forEach(HooklineProcess::close);
+        instances.close();
         sink.close();
-    }
-
-    private HooklineProcess start(String instanceId) {
-        HooklineProcess p = HooklineProcess.start(home, instanceId);
-        processes.add(p);
-        return p;
     }
 
     private static String post(Api api, String template, String uploadId) {
@@ -87,7 +82,7 @@ class KillRestartIT {
 
     @Test
     void killDuringIngestLeavesNoTraceAndTheSameUploadIdCanBePostedAgain() throws Exception {
-        HooklineProcess first = start("kill-ingest-1");
+        HooklineProcess first = instances.start(home, "kill-ingest-1");
         String template = Api.uniqueTemplate("kill-ingest");
         first.api()
                 .destination(
@@ -114,7 +109,7 @@ class KillRestartIT {
             first.kill();
         }
 
-        HooklineProcess second = start("kill-ingest-2");
+        HooklineProcess second = instances.start(home, "kill-ingest-2");
         assertThat(second.api().get("/v1/imports/" + uploadId).status()).isEqualTo(404);
         assertThat(TestDb.number("SELECT count(*) FROM imports WHERE upload_id = ?", uploadId))
                 .isZero();
@@ -138,7 +133,7 @@ class KillRestartIT {
 
     @Test
     void killDuringSendingResendsTheSameBytesAfterTheRestart() {
-        HooklineProcess first = start("kill-send-1");
+        HooklineProcess first = instances.start(home, "kill-send-1");
         String template = Api.uniqueTemplate("kill-send");
         first.api()
                 .destination(
@@ -162,7 +157,7 @@ class KillRestartIT {
                                 + "WHERE i.upload_id = ?",
                         uploadId);
 
-        HooklineProcess second = start("kill-send-2");
+        HooklineProcess second = instances.start(home, "kill-send-2");
         Deliveries.Summary s = finishAndVerify(
                 second.api(),
                 uploadId,
@@ -186,7 +181,7 @@ class KillRestartIT {
                                 .copy()
                                 .put("statusLingerMs", 400)
                                 .put("statusBatchSize", 100_000)));
-        HooklineProcess first = start("kill-retry-1");
+        HooklineProcess first = instances.start(home, "kill-retry-1");
         String template = Api.uniqueTemplate("kill-retry");
         first.api()
                 .destination(
@@ -230,7 +225,7 @@ class KillRestartIT {
         deliveries.answer(r -> Sink.Reply.ok()); // the receiver is back
         long backAt = System.currentTimeMillis();
 
-        HooklineProcess second = start("kill-retry-2");
+        HooklineProcess second = instances.start(home, "kill-retry-2");
         finishAndVerify(second.api(), uploadId, "kill during retries", t0);
         // Per page: recorded attempts were spaced by the interval, and the first attempt after the restart came no
         // sooner than the interval after the last recorded one (its persisted retry time).

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookline.testing.Api;
 import io.hookline.testing.Await;
 import io.hookline.testing.HooklineProcess;
+import io.hookline.testing.Instances;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestDb;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
@@ -24,7 +23,7 @@ class SigtermDrainIT {
     static final int CHUNK = 10;
     static final int PAGES = RECORDS / CHUNK;
 
-    private final List<HooklineProcess> processes = new ArrayList<>();
+    private final Instances instances = new Instances();
     private Sink sink;
     private Deliveries deliveries;
 
@@ -36,14 +35,8 @@ class SigtermDrainIT {
 
     @AfterEach
     void tearDown() {
-        processes.forEach(HooklineProcess::close);
+        instances.close();
         sink.close();
-    }
-
-    private HooklineProcess start(HooklineProcess.Home home, String instanceId) {
-        HooklineProcess p = HooklineProcess.start(home, instanceId);
-        processes.add(p);
-        return p;
     }
 
     private static HooklineProcess.Home home(long graceMs) {
@@ -87,7 +80,7 @@ class SigtermDrainIT {
 
     @Test
     void requestsInFlightFinishWithinTheGraceAndTheirOutcomesAreWritten() {
-        HooklineProcess p = start(home(10_000), "term-finish");
+        HooklineProcess p = instances.start(home(10_000), "term-finish");
         String template = Api.uniqueTemplate("term-finish");
         String uploadId = startSending(p, template, 1_500);
         long t0 = System.currentTimeMillis();
@@ -111,7 +104,7 @@ class SigtermDrainIT {
     @Test
     void requestsStillInFlightAfterTheGraceAreReleasedAndSentAtOnceByTheNextStart() {
         HooklineProcess.Home home = home(1_000);
-        HooklineProcess p = start(home, "term-release-1");
+        HooklineProcess p = instances.start(home, "term-release-1");
         String template = Api.uniqueTemplate("term-release");
         String uploadId = startSending(p, template, 5_000);
         long t0 = System.currentTimeMillis();
@@ -128,7 +121,7 @@ class SigtermDrainIT {
 
         // The destination was given back: the next start takes it, and sends its chunks, at once.
         deliveries.answer(r -> Sink.Reply.ok());
-        HooklineProcess next = start(home, "term-release-2");
+        HooklineProcess next = instances.start(home, "term-release-2");
         JsonObject done = next.api().awaitFinished(uploadId, Duration.ofSeconds(60));
         assertThat(done.getString("status")).isEqualTo("COMPLETED");
         Deliveries.Summary s = deliveries.verify(uploadId, RECORDS, CHUNK);

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookline.testing.Api;
 import io.hookline.testing.Await;
 import io.hookline.testing.HooklineProcess;
+import io.hookline.testing.Instances;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestDb;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +31,7 @@ class StaleOwnerIT {
     private static final Pattern FENCED =
             Pattern.compile("hookline_outcomes_total\\{[^}]*result=\"fenced\"[^}]*} (\\S+)");
 
-    private final List<HooklineProcess> processes = new ArrayList<>();
+    private final Instances instances = new Instances();
     private Sink sink;
     private Deliveries deliveries;
 
@@ -44,19 +43,8 @@ class StaleOwnerIT {
 
     @AfterEach
     void tearDown() {
-        processes.forEach(p -> {
-            if (p.isAlive()) {
-                p.resume();
-            }
-            p.close();
-        });
+        instances.close();
         sink.close();
-    }
-
-    private HooklineProcess start(HooklineProcess.Home home, String id) {
-        HooklineProcess p = HooklineProcess.start(home, id);
-        processes.add(p);
-        return p;
     }
 
     private static double fenced(HooklineProcess p) {
@@ -67,8 +55,8 @@ class StaleOwnerIT {
     @Test
     void aFrozenOwnerThawedAfterItsLeaseStartsNothingAndItsOutcomesChangeNothing() {
         HooklineProcess.Home home = HooklineProcess.Home.create(KillRestartIT.CONF);
-        HooklineProcess a = start(home, "stale-a");
-        HooklineProcess b = start(home, "stale-b");
+        HooklineProcess a = instances.start(home, "stale-a");
+        HooklineProcess b = instances.start(home, "stale-b");
         String template = Api.uniqueTemplate("stale");
         a.api()
                 .destination(

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookline.testing.Api;
 import io.hookline.testing.Await;
 import io.hookline.testing.HooklineProcess;
+import io.hookline.testing.Instances;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestDb;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +27,7 @@ class TwoInstancesIT {
     static final int CHUNK = 10;
     static final int PAGES = RECORDS / CHUNK;
 
-    private final List<HooklineProcess> processes = new ArrayList<>();
+    private final Instances instances = new Instances();
     private Sink sink;
     private Deliveries deliveries;
     private HooklineProcess.Home home;
@@ -41,14 +41,8 @@ class TwoInstancesIT {
 
     @AfterEach
     void tearDown() {
-        processes.forEach(HooklineProcess::close);
+        instances.close();
         sink.close();
-    }
-
-    private HooklineProcess start(String instanceId) {
-        HooklineProcess p = HooklineProcess.start(home, instanceId);
-        processes.add(p);
-        return p;
     }
 
     private String post(Api api, String template, int records) {
@@ -101,8 +95,8 @@ class TwoInstancesIT {
 
     @Test
     void twoBusyDestinationsAreSharedOutOnePerInstance() {
-        HooklineProcess a = start("two-a");
-        HooklineProcess b = start("two-b");
+        HooklineProcess a = instances.start(home, "two-a");
+        HooklineProcess b = instances.start(home, "two-b");
         String x = destination(a.api(), "two-x");
         String y = destination(a.api(), "two-y");
         deliveries.answer(r -> Sink.Reply.ok().delayed(100));
@@ -128,8 +122,8 @@ class TwoInstancesIT {
 
     @Test
     void aKilledOwnersDestinationIsTakenOverWhenItsLeaseRunsOut() {
-        HooklineProcess a = start("two-kill-a");
-        HooklineProcess b = start("two-kill-b");
+        HooklineProcess a = instances.start(home, "two-kill-a");
+        HooklineProcess b = instances.start(home, "two-kill-b");
         String template = destination(a.api(), "two-kill");
         String uploadId = post(a.api(), template, RECORDS);
         Await.until(
@@ -161,8 +155,8 @@ class TwoInstancesIT {
 
     @Test
     void anOwnerThatShutsDownHandsItsDestinationOverAtOnce() {
-        HooklineProcess a = start("two-term-a");
-        HooklineProcess b = start("two-term-b");
+        HooklineProcess a = instances.start(home, "two-term-a");
+        HooklineProcess b = instances.start(home, "two-term-b");
         String template = destination(a.api(), "two-term");
         String uploadId = post(a.api(), template, RECORDS);
         Await.until(

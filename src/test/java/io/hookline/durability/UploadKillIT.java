@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookline.testing.Api;
 import io.hookline.testing.Await;
 import io.hookline.testing.HooklineProcess;
+import io.hookline.testing.Instances;
 import io.hookline.testing.RawUpload;
 import io.hookline.testing.Sink;
 import io.hookline.testing.TestDb;
@@ -31,7 +32,7 @@ class UploadKillIT {
             .put("delivery", new JsonObject().put("pollIntervalMs", 200))
             .put("ingest", new JsonObject().put("abandonedUploadMs", 2000));
 
-    private final List<HooklineProcess> processes = new ArrayList<>();
+    private final Instances instances = new Instances();
     private final List<RawUpload> uploads = new ArrayList<>();
     private Sink sink;
     private Deliveries deliveries;
@@ -47,19 +48,13 @@ class UploadKillIT {
     @AfterEach
     void tearDown() {
         uploads.forEach(RawUpload::close);
-        processes.forEach(HooklineProcess::close);
+        instances.close();
         sink.close();
-    }
-
-    private HooklineProcess start(String instanceId) {
-        HooklineProcess p = HooklineProcess.start(home, instanceId);
-        processes.add(p);
-        return p;
     }
 
     @Test
     void killDuringEightConcurrentUploadsLeavesNothingVisibleAndEachIsAcceptedOnceWhenPostedAgain() {
-        HooklineProcess first = start("upload-kill-1");
+        HooklineProcess first = instances.start(home, "upload-kill-1");
         String template = Api.uniqueTemplate("upload-kill");
         first.api()
                 .destination(
@@ -88,7 +83,7 @@ class UploadKillIT {
         long staged = TestDb.number("SELECT count(*) FROM chunk_bodies WHERE template = ?", template);
         first.kill();
 
-        HooklineProcess second = start("upload-kill-2");
+        HooklineProcess second = instances.start(home, "upload-kill-2");
         for (String uploadId : ids) {
             assertThat(second.api().get("/v1/imports/" + uploadId).status())
                     .as(uploadId)
