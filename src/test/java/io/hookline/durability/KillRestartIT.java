@@ -203,6 +203,16 @@ class KillRestartIT {
                         >= PAGES / 4,
                 Duration.ofSeconds(60),
                 "a quarter of the pages failed twice");
+        // The attempts go in waves a retry interval apart, and a wave's outcomes are written 400 ms after it: kill
+        // while the receiver has seen attempts that the database has not, not in the quiet between two waves.
+        Await.until(
+                () -> sink.receivedFor(uploadId).size()
+                        > TestDb.number(
+                                "SELECT coalesce(sum(c.attempts), 0) FROM chunks c JOIN imports i ON i.id = c.import_id "
+                                        + "WHERE i.upload_id = ?",
+                                uploadId),
+                Duration.ofSeconds(10),
+                "attempts the receiver saw whose outcomes are still waiting in the batch");
         first.kill();
         long killedAt = System.currentTimeMillis();
         assertThat(TestDb.number(
