@@ -24,7 +24,7 @@ import org.flywaydb.core.Flyway;
 public final class Database {
 
     /** The size of each socket read of a delivery connection (and its receive buffer): see {@link #newDeliveryPool}. */
-    static final int DELIVERY_READ_BYTES = 256 << 10;
+    private static final int DELIVERY_READ_BYTES = 256 << 10;
 
     private final Vertx vertx;
     private final HooklineConfig.Db config;

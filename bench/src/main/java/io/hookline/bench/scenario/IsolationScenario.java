@@ -28,9 +28,7 @@ public final class IsolationScenario implements Scenario {
         int chunks = (int) Math.max(
                 1_000, Math.min(ctx.quick() ? 10_000 : 20_000, Math.round(ctx.deliveryRateEstimate() * SECONDS)));
         int n = chunks * 100;
-        JsonObject alone = best(
-                DeliverOneImport.deliver(ctx, ctx.hookline(), "isofast", n, 100),
-                DeliverOneImport.deliver(ctx, ctx.hookline(), "isofast", n, 100));
+        JsonObject alone = bestOfTwo(ctx, n);
         ctx.api()
                 .putDestination(
                         ctx.hookline(),
@@ -39,9 +37,7 @@ public final class IsolationScenario implements Scenario {
         ctx.api().postJson(ctx.hookline(), ctx.files().json("isoslow", 1000)).expectAccepted("slow import");
         Thread.sleep(2500); // the slow destination's requests are in flight now
         long slowBefore = ctx.sink().stats("isoslow").getLong("count");
-        JsonObject beside = best(
-                DeliverOneImport.deliver(ctx, ctx.hookline(), "isofast", n, 100),
-                DeliverOneImport.deliver(ctx, ctx.hookline(), "isofast", n, 100));
+        JsonObject beside = bestOfTwo(ctx, n);
         long slowAfter = ctx.sink().stats("isoslow").getLong("count");
         ctx.api().deleteDestination(ctx.hookline(), "isoslow");
         double a = alone.getDouble("chunksPerSecond");
@@ -65,7 +61,10 @@ public final class IsolationScenario implements Scenario {
                                 b, a, ratio));
     }
 
-    private static JsonObject best(JsonObject a, JsonObject b) {
+    /** The faster of two deliveries of the same import to the fast destination. */
+    private static JsonObject bestOfTwo(RunContext ctx, int n) throws Exception {
+        JsonObject a = DeliverOneImport.deliver(ctx, ctx.hookline(), "isofast", n, 100);
+        JsonObject b = DeliverOneImport.deliver(ctx, ctx.hookline(), "isofast", n, 100);
         return a.getDouble("chunksPerSecond") >= b.getDouble("chunksPerSecond") ? a : b;
     }
 }

@@ -81,19 +81,15 @@ public final class LatencyScenario implements Scenario {
         ctx.sink().reset();
         OpenPass pass = openPass(ctx, imports, t, "lat-" + run, rate, secs);
         int count = pass.count();
-        Map<String, long[]> sent = pass.sent();
-        AtomicLong failed = pass.failed();
         Histogram accepted = pass.accepted();
-        long start = pass.start();
-        long sendEnd = pass.sendEnd();
-        st = ctx.sink().awaitCount(t, count - failed.get(), 60);
+        st = ctx.sink().awaitCount(t, count - pass.failed().get(), 60);
         long intervalMicros = Math.max(1, intervalNanos / 1000);
         Histogram corrected = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         Histogram fromIntended = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         int received = 0;
         for (Object o : st.getJsonArray("receipts")) {
             JsonArray r = (JsonArray) o;
-            long[] s = sent.get(r.getString(0));
+            long[] s = pass.sent().get(r.getString(0));
             if (s == null) {
                 continue;
             }
@@ -102,7 +98,7 @@ public final class LatencyScenario implements Scenario {
             corrected.recordValueWithExpectedInterval(Math.max(1, (at - s[1]) / 1000), intervalMicros);
             fromIntended.recordValue(Math.max(1, (at - s[0]) / 1000));
         }
-        double achieved = count / ((sendEnd - start) / 1e9);
+        double achieved = count / ((pass.sendEnd() - pass.start()) / 1e9);
         double p99 = corrected.getValueAtPercentile(99) / 1000.0;
         JsonArray dist = new JsonArray();
         corrected
@@ -122,7 +118,7 @@ public final class LatencyScenario implements Scenario {
                 .put("recordsPerImport", RECORDS)
                 .put("sent", count)
                 .put("received", received)
-                .put("failed", failed.get())
+                .put("failed", pass.failed().get())
                 .put("maxPhaseErrors", errors.get())
                 .put("clockSkewNanos", clockSkew)
                 .put("corrected", percentiles(corrected))
